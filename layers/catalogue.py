@@ -1,0 +1,97 @@
+"""Loading and checking the project catalogue (the YAML files under ``layers/catalogue/``).
+
+Checks that need the plan text (quotes verbatim in their paragraph, stage phrase inside
+the paragraph, ids unique across files) run here too, so that a bad record is reported
+with its file and id when the data is loaded rather than showing up wrong on the map.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+import settings
+from layers.schema import CatalogueItem
+from plan_text import PlanIndex, load_plan
+
+
+class CatalogueError(ValueError):
+    """A catalogue file or record is invalid; the message names the file, item and field."""
+
+
+@dataclass(frozen=True)
+class SourcedItem:
+    """A validated item with the file it came from (for error messages and provenance)."""
+
+    item: CatalogueItem
+    source_file: str
+
+
+def _format_validation(path: Path, index: int, raw: object, err: ValidationError) -> str:
+    ident = raw.get("id", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
+    lines = [f"{path.name}: item {ident}:"]
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"]) or "(item)"
+        lines.append(f"  field {loc}: {e['msg']}")
+    return "\n".join(lines)
+
+
+def check_citations(item: CatalogueItem, plan: PlanIndex) -> list[str]:
+    """Problems with an item's citations against the plan text (empty when all is well)."""
+    problems: list[str] = []
+    cites = [(item.paragraph_id, item.quote)] + [(c.paragraph_id, c.quote) for c in item.other_citations]
+    for pid, quote in cites:
+        if pid not in plan:
+            problems.append(f"paragraph_id {pid!r} does not exist in the plan")
+            continue
+        if quote not in plan.get(pid).text:
+            problems.append(f"quote {quote!r} does not occur verbatim in paragraph {pid}")
+    if item.paragraph_id in plan and item.stage_phrase not in plan.get(item.paragraph_id).text:
+        problems.append(f"stage_phrase {item.stage_phrase!r} does not occur in paragraph {item.paragraph_id}")
+    return problems
+
+
+def load_items(directory: Path | None = None, plan: PlanIndex | None = None) -> list[SourcedItem]:
+    """Read, validate and cross-check every catalogue file; raise one error listing all problems."""
+    directory = directory or settings.CATALOGUE_DIR
+    plan = plan or load_plan()
+    errors: list[str] = []
+    items: list[SourcedItem] = []
+    seen: dict[str, str] = {}
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise CatalogueError(f"{directory}: no catalogue files (*.yaml) found")
+    for path in files:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as exc:
+            errors.append(f"{path.name}: not valid YAML: {exc}")
+            continue
+        if not isinstance(data, list):
+            errors.append(f"{path.name}: expected a list of items at the top level")
+            continue
+        for i, raw in enumerate(data):
+            try:
+                item = CatalogueItem.model_validate(raw)
+            except ValidationError as exc:
+                errors.append(_format_validation(path, i, raw, exc))
+                continue
+            if item.id in seen:
+                errors.append(f"{path.name}: item {item.id}: duplicate id (also in {seen[item.id]})")
+                continue
+            seen[item.id] = path.name
+            for problem in check_citations(item, plan):
+                errors.append(f"{path.name}: item {item.id}: {problem}")
+            items.append(SourcedItem(item, path.name))
+    if errors:
+        raise CatalogueError("invalid catalogue:\n" + "\n".join(errors))
+    return items
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> tuple[CatalogueItem, ...]:
+    """The shipped catalogue, validated once per process."""
+    return tuple(s.item for s in load_items())

@@ -1,0 +1,190 @@
+"""The catalogue's data model and its fixed vocabularies.
+
+The YAML files under ``layers/catalogue/`` are validated against these models on load,
+so a typo in a category, a stage or a location method is reported with the file and
+the item's id instead of reaching the map.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DISTRICT_IDS: tuple[str, ...] = (
+    "futian", "luohu", "yantian", "nanshan", "baoan", "longgang",
+    "longhua", "pingshan", "guangming", "dapeng", "shenshan",
+)
+
+# category -> (group, zh label, en label)
+CATEGORIES: dict[str, tuple[str, str, str]] = {
+    "airport": ("transport", "机场", "Airports"),
+    "port": ("transport", "港口码头", "Ports and terminals"),
+    "railway": ("transport", "国家铁路", "National railways"),
+    "intercity": ("transport", "城际铁路", "Intercity rail"),
+    "metro": ("transport", "城市轨道", "Metro"),
+    "hub": ("transport", "交通枢纽", "Transport hubs and stations"),
+    "border_port": ("transport", "口岸", "Border ports"),
+    "road": ("transport", "道路桥隧", "Roads, bridges and tunnels"),
+    "science_facility": ("science_education", "重大科技基础设施", "Major science facilities"),
+    "laboratory": ("science_education", "实验室与研究平台", "Laboratories and research platforms"),
+    "university": ("science_education", "高校", "Universities and campuses"),
+    "school": ("science_education", "中小学与职业教育", "Schools and vocational education"),
+    "hospital": ("health", "医院与卫生设施", "Hospitals and health facilities"),
+    "culture_venue": ("culture_sport", "文化设施", "Culture venues"),
+    "culture_street": ("culture_sport", "特色文化街区", "Culture streets"),
+    "sports_venue": ("culture_sport", "体育设施", "Sports venues"),
+    "water": ("water_energy", "水务工程", "Water works"),
+    "energy": ("water_energy", "能源设施", "Power and gas works"),
+    "ecology": ("ecology", "公园与生态", "Parks and ecological corridors"),
+    "customs_zone": ("zones", "海关特殊监管区域", "Customs special supervision zones"),
+    "development_zone": ("zones", "重点片区与园区", "Development zones and key areas"),
+    "commercial_district": ("zones", "商圈", "Commercial districts"),
+    "public_facility": ("zones", "其他公共设施", "Other public facilities"),
+}
+
+# group -> (zh, en)
+CATEGORY_GROUPS: dict[str, tuple[str, str]] = {
+    "transport": ("交通", "Transport"),
+    "science_education": ("科教", "Science and education"),
+    "health": ("卫生健康", "Health"),
+    "culture_sport": ("文化体育", "Culture and sport"),
+    "water_energy": ("水务能源", "Water and energy"),
+    "ecology": ("生态", "Ecology"),
+    "zones": ("片区", "Zones"),
+}
+
+# plan_stage -> (zh, en, the plan's typical verbs)
+PLAN_STAGES: dict[str, tuple[str, str, str]] = {
+    "study": ("规划研究", "Study", "规划研究、研究论证、开展…研究"),
+    "plan": ("规划建设", "Planned", "规划建设、谋划、布局、筹建"),
+    "preparation": ("前期工作", "Preparation", "推进…前期工作"),
+    "start": ("开工", "Start of works", "开工、启动、动工"),
+    "construction": ("建设", "Construction", "建设、加快建设、推进、推动…建设"),
+    "complete": ("建成", "Completion", "建成、完成、建成投用"),
+    "upgrade": ("提升改造", "Upgrade", "提升、改造、改扩建、扩容"),
+    "unspecified": ("未明确", "Not stated", "named without a verb for 2021–2025"),
+}
+
+# precision -> (zh, en, what it means); the map draws each grade differently.
+PRECISIONS: dict[str, tuple[str, str, str]] = {
+    "exact": ("精确要素", "Exact feature", "the feature itself, from open data (OSM)"),
+    "proxy": ("近似代理点(约500米内)", "Proxy within ~500 m", "a nearby feature named after it, such as a metro station"),
+    "approximate": ("估计位置(约2公里内)", "Approximate (~2 km)", "a manual estimate with stated reasoning"),
+    "zone": ("镇街或片区级", "Town or zone level", "somewhere in a named town or zone"),
+    "district": ("区级", "District level", "known only to lie in a district"),
+    "schematic": ("示意线路", "Schematic line", "a line drawn through known stations or places, not the alignment"),
+    "none": ("未定位", "Not located", "listed but not drawn"),
+}
+
+LocationMethod = Literal["osm_station", "osm_runway", "osm_line", "point", "line", "district", "none"]
+Precision = Literal["exact", "proxy", "approximate", "zone", "district", "schematic", "none"]
+SourceCrs = Literal["wgs84", "gcj02", "bd09"]
+
+
+class Location(BaseModel):
+    """How an item is located; resolved to WGS84 geometry by ``layers.locate``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: LocationMethod
+    precision: Precision
+    stations: list[str] = Field(default_factory=list, description="OSM station names (osm_station, osm_line)")
+    station_type: Literal["train", "subway", "light_rail", "any"] = "any"
+    runway_ref: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    coords: list[tuple[float, float]] = Field(default_factory=list, description="lon/lat vertices (line)")
+    crs: SourceCrs = "wgs84"
+    districts: list[str] = Field(default_factory=list)
+    radius_m: int | None = Field(default=None, description="uncertainty radius for approximate/zone points")
+    note: str = Field(default="", description="why this location: the reasoning behind an estimate")
+
+    @model_validator(mode="after")
+    def _check_method_fields(self) -> "Location":
+        m = self.method
+        if m in ("osm_station", "osm_line") and not self.stations:
+            raise ValueError(f"location method {m} needs 'stations'")
+        if m == "osm_line" and len(self.stations) < 2:
+            raise ValueError("osm_line needs at least two stations")
+        if m == "point" and (self.lon is None or self.lat is None):
+            raise ValueError("location method point needs lon and lat")
+        if m == "line" and len(self.coords) < 2:
+            raise ValueError("location method line needs at least two coords")
+        if m == "district" and not self.districts:
+            raise ValueError("location method district needs 'districts'")
+        if m == "district" and self.precision != "district":
+            raise ValueError("a district-level location must have precision 'district'")
+        if m == "none" and self.precision != "none":
+            raise ValueError("an item that is not located must have precision 'none'")
+        if m in ("point", "line") and self.precision == "exact":
+            raise ValueError("a hand-entered coordinate cannot claim precision 'exact'")
+        if m in ("point", "line") and not self.note:
+            raise ValueError("a hand-entered location needs a 'note' giving its reasoning")
+        if m in ("osm_line", "line") and self.precision not in ("schematic", "approximate"):
+            raise ValueError("a line through stations or estimated vertices is 'schematic'")
+        if m == "point" and self.precision in ("approximate", "zone") and not self.radius_m:
+            raise ValueError("an approximate or zone-level point needs radius_m")
+        for d in self.districts:
+            if d not in DISTRICT_IDS:
+                raise ValueError(f"unknown district id {d!r}")
+        return self
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    paragraph_id: str
+    quote: str = Field(min_length=2)
+
+
+class StatusRecord(BaseModel):
+    """A tracked status observed after the plan was published (not from the plan itself)."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: str
+    as_of: str  # ISO date
+    evidence: str  # URL or document reference
+
+
+class CatalogueItem(BaseModel):
+    """One mappable thing the plan names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name_zh: str
+    name_en: str
+    category: str
+    paragraph_id: str
+    quote: str = Field(min_length=2)
+    stage_phrase: str
+    plan_stage: str
+    plan_districts: list[str] = Field(default_factory=list, description="districts the plan itself ties it to")
+    other_citations: list[Citation] = Field(default_factory=list)
+    location: Location
+    status_history: list[StatusRecord] = Field(default_factory=list)
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str) -> str:
+        if v not in CATEGORIES:
+            raise ValueError(f"unknown category {v!r}; expected one of {sorted(CATEGORIES)}")
+        return v
+
+    @field_validator("plan_stage")
+    @classmethod
+    def _stage(cls, v: str) -> str:
+        if v not in PLAN_STAGES:
+            raise ValueError(f"unknown plan_stage {v!r}; expected one of {sorted(PLAN_STAGES)}")
+        return v
+
+    @field_validator("plan_districts")
+    @classmethod
+    def _districts(cls, v: list[str]) -> list[str]:
+        for d in v:
+            if d not in DISTRICT_IDS:
+                raise ValueError(f"unknown district id {d!r}")
+        return v
+
+    @property
+    def group(self) -> str:
+        return CATEGORIES[self.category][0]
