@@ -16,7 +16,7 @@ from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
 from layers.locate import catalogue_frame
-from layers.map_layers import Legend, base_map, district_layer, project_layers
+from layers.map_layers import Legend, base_map, district_labels, district_layer, project_layers
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import load_plan
 from ui_text import t
@@ -164,6 +164,7 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float
     pos = (state.lat, state.lon) if state.lat is not None else None
     m = base_map(basemap, token, pos, state.zoom)
     district_layer(basemap.overlay_crs, state.district).add_to(m)
+    district_labels(basemap.overlay_crs).add_to(m)
     Legend(filters.group_counts(frame)).add_to(m)
     layers = project_layers(frame, basemap.overlay_crs, state.lang)
     import folium
@@ -215,7 +216,7 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
     table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]}")
     table["precision"] = table["precision"].map(lambda p: f"{PRECISIONS[p][0]}")
     table["districts"] = table["districts"].map(lambda ds: "、".join(load_profiles()[d].name_zh for d in ds))
-    event = st.dataframe(table, hide_index=True, use_container_width=True, key=key,
+    event = st.dataframe(table, hide_index=True, width="stretch", key=key,
                          on_select="rerun", selection_mode="single-row",
                          column_config={"id": None})
     rows = event.selection.rows if event is not None else []

@@ -23,8 +23,9 @@ STATIC_DIR: Path = ROOT / "static"
 # URL under which Streamlit serves STATIC_DIR (server.enableStaticServing).
 STATIC_URL: str = "/app/static"
 
-# Shenzhen + Shenshan extent in WGS84 (lon_min, lat_min, lon_max, lat_max), with a small margin.
-STUDY_EXTENT: tuple[float, float, float, float] = (113.70, 22.38, 115.40, 23.00)
+# Shenzhen + Shenshan extent in WGS84 (lon_min, lat_min, lon_max, lat_max), with a small margin
+# (Shenshan reaches 23.02°N, Shenzhen 22.40–22.87°N).
+STUDY_EXTENT: tuple[float, float, float, float] = (113.70, 22.38, 115.40, 23.05)
 MAP_CENTER: tuple[float, float] = (22.62, 114.25)  # lat, lon
 MAP_ZOOM: int = 10
 

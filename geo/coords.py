@@ -42,6 +42,10 @@ _INVERSE_TOL_DEG = 1e-10
 _INVERSE_MAX_ITER = 30
 
 FloatArray = NDArray[np.float64]
+# Converted (lon, lat): Python floats for scalar input, arrays of the input's shape otherwise.
+LonLat = tuple[float, float] | tuple[FloatArray, FloatArray]
+# A shapely geometry, or a numpy array of them (as ``shapely.transform`` accepts).
+GeometryLike = BaseGeometry | NDArray[np.object_]
 
 
 def _as_arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -49,7 +53,7 @@ def _as_arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
     return lon_a.astype(float, copy=True), lat_a.astype(float, copy=True)
 
 
-def _restore(lon: FloatArray, lat: FloatArray, like_lon: ArrayLike, like_lat: ArrayLike):
+def _restore(lon: FloatArray, lat: FloatArray, like_lon: ArrayLike, like_lat: ArrayLike) -> LonLat:
     """Return Python floats for scalar input so callers get back what they passed in."""
     if np.ndim(like_lon) == 0 and np.ndim(like_lat) == 0:
         return float(lon), float(lat)
@@ -87,7 +91,7 @@ def _gcj_delta(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray
     return d_lon, d_lat
 
 
-def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike):
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> LonLat:
     """WGS84 -> GCJ-02 (the forward algorithm is public; points outside China are unchanged)."""
     lon_a, lat_a = _as_arrays(lon, lat)
     d_lon, d_lat = _gcj_delta(lon_a, lat_a)
@@ -97,7 +101,9 @@ def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike):
     return _restore(out_lon, out_lat, lon, lat)
 
 
-def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike, tol: float = _INVERSE_TOL_DEG, max_iter: int = _INVERSE_MAX_ITER):
+def gcj02_to_wgs84(
+    lon: ArrayLike, lat: ArrayLike, tol: float = _INVERSE_TOL_DEG, max_iter: int = _INVERSE_MAX_ITER
+) -> LonLat:
     """GCJ-02 -> WGS84 by fixed-point iteration on the forward shift.
 
     The one-step "subtract the shift" inverse is only good to a few metres; the
@@ -105,6 +111,8 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike, tol: float = _INVERSE_TOL_DEG
     below 1e-7 degrees in a handful of steps.
     """
     lon_a, lat_a = _as_arrays(lon, lat)
+    shape = lon_a.shape
+    lon_a, lat_a = lon_a.reshape(-1), lat_a.reshape(-1)
     inside = in_china_bbox(lon_a, lat_a)
     w_lon = lon_a.copy()
     w_lat = lat_a.copy()
@@ -122,12 +130,12 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike, tol: float = _INVERSE_TOL_DEG
         done = np.maximum(np.abs(err_lon), np.abs(err_lat)) < tol
         idx = np.flatnonzero(active)
         active[idx[done]] = False
-    out_lon = np.where(inside, w_lon, lon_a)
-    out_lat = np.where(inside, w_lat, lat_a)
+    out_lon = np.where(inside, w_lon, lon_a).reshape(shape)
+    out_lat = np.where(inside, w_lat, lat_a).reshape(shape)
     return _restore(out_lon, out_lat, lon, lat)
 
 
-def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike):
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> LonLat:
     """GCJ-02 -> BD-09 (Baidu's polar perturbation plus a constant offset)."""
     lon_a, lat_a = _as_arrays(lon, lat)
     z = np.hypot(lon_a, lat_a) + 0.00002 * np.sin(lat_a * _X_PI)
@@ -135,9 +143,13 @@ def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike):
     return _restore(z * np.cos(theta) + _BD_DLON, z * np.sin(theta) + _BD_DLAT, lon, lat)
 
 
-def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike, tol: float = _INVERSE_TOL_DEG, max_iter: int = _INVERSE_MAX_ITER):
+def bd09_to_gcj02(
+    lon: ArrayLike, lat: ArrayLike, tol: float = _INVERSE_TOL_DEG, max_iter: int = _INVERSE_MAX_ITER
+) -> LonLat:
     """BD-09 -> GCJ-02: closed-form approximate inverse, refined by iteration to be exact."""
     lon_a, lat_a = _as_arrays(lon, lat)
+    shape = lon_a.shape
+    lon_a, lat_a = lon_a.reshape(-1), lat_a.reshape(-1)
     x = lon_a - _BD_DLON
     y = lat_a - _BD_DLAT
     z = np.hypot(x, y) - 0.00002 * np.sin(y * _X_PI)
@@ -156,17 +168,17 @@ def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike, tol: float = _INVERSE_TOL_DEG,
         done = np.maximum(np.abs(err_lon), np.abs(err_lat)) < tol
         idx = np.flatnonzero(active)
         active[idx[done]] = False
-    return _restore(g_lon, g_lat, lon, lat)
+    return _restore(g_lon.reshape(shape), g_lat.reshape(shape), lon, lat)
 
 
-def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike):
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> LonLat:
     """WGS84 -> BD-09 via GCJ-02 (outside China only the Baidu step applies)."""
     g_lon, g_lat = wgs84_to_gcj02(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     b_lon, b_lat = gcj02_to_bd09(g_lon, g_lat)
     return _restore(np.asarray(b_lon), np.asarray(b_lat), lon, lat)
 
 
-def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike):
+def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> LonLat:
     """BD-09 -> WGS84 via GCJ-02, using the exact inverses of both steps."""
     g_lon, g_lat = bd09_to_gcj02(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     w_lon, w_lat = gcj02_to_wgs84(g_lon, g_lat)
@@ -192,7 +204,7 @@ def _check_crs(crs: str) -> str:
     return key
 
 
-def convert_lonlat(lon: ArrayLike, lat: ArrayLike, src: CrsName, dst: CrsName):
+def convert_lonlat(lon: ArrayLike, lat: ArrayLike, src: CrsName, dst: CrsName) -> LonLat:
     """Convert longitude/latitude (scalars or arrays) from ``src`` to ``dst``, going through WGS84."""
     src_key, dst_key = _check_crs(src), _check_crs(dst)
     if src_key == dst_key:
@@ -203,7 +215,7 @@ def convert_lonlat(lon: ArrayLike, lat: ArrayLike, src: CrsName, dst: CrsName):
     return _restore(np.asarray(o_lon, dtype=float), np.asarray(o_lat, dtype=float), lon, lat)
 
 
-def _transform_geometry(geom, func):
+def _transform_geometry(geom: GeometryLike, func) -> GeometryLike:
     def _apply(coords: FloatArray) -> FloatArray:
         out = np.array(coords, dtype=float, copy=True)
         if len(out):
@@ -215,7 +227,7 @@ def _transform_geometry(geom, func):
     return shapely.transform(geom, _apply, include_z=None)
 
 
-def to_wgs84(geom: BaseGeometry, crs: CrsName) -> BaseGeometry:
+def to_wgs84(geom: GeometryLike, crs: CrsName) -> GeometryLike:
     """Return ``geom`` (or an array of geometries) converted from ``crs`` into WGS84."""
     key = _check_crs(crs)
     if key == "wgs84":
@@ -223,7 +235,7 @@ def to_wgs84(geom: BaseGeometry, crs: CrsName) -> BaseGeometry:
     return _transform_geometry(geom, _TO_WGS84[key])
 
 
-def from_wgs84(geom: BaseGeometry, crs: CrsName) -> BaseGeometry:
+def from_wgs84(geom: GeometryLike, crs: CrsName) -> GeometryLike:
     """Return WGS84 ``geom`` (or an array of geometries) converted into ``crs``."""
     key = _check_crs(crs)
     if key == "wgs84":

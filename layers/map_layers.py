@@ -36,7 +36,10 @@ VENDOR = f"{settings.STATIC_URL}/vendor"
 class OfflineMap(folium.Map):
     """A folium map whose Leaflet assets come from the app's own static files."""
 
-    default_js = [("leaflet", f"{VENDOR}/leaflet/leaflet.js")]
+    default_js = [
+        ("leaflet", f"{VENDOR}/leaflet/leaflet.js"),
+        ("jquery", f"{VENDOR}/jquery/jquery.min.js"),  # folium's Popup template builds its content with $()
+    ]
     default_css = [
         ("leaflet_css", f"{VENDOR}/leaflet/leaflet.css"),
         ("map_css", f"{settings.STATIC_URL}/map.css"),
@@ -64,6 +67,9 @@ def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | 
         min_zoom=8,
         max_zoom=18,
     )
+    if location is None:
+        w, s_, e, n = display_districts().total_bounds
+        m.fit_bounds([[s_, w], [n, e]])
     url = basemap.tile_url(token)
     if url:
         folium.TileLayer(url, attr=basemap.provider.html_attribution, name=basemap.label_zh,
@@ -107,6 +113,21 @@ def district_layer(crs: str, selected: str | None = None) -> folium.GeoJson:
         control=False,
         zoom_on_click=False,
     )
+
+
+def district_labels(crs: str) -> folium.FeatureGroup:
+    """Permanent zh/en name labels, so the map reads on a big screen without hovering."""
+    fg = folium.FeatureGroup(name="区名 District names", control=False)
+    gdf = display_districts()
+    for _, row in gdf.iterrows():
+        pt = row.geometry.representative_point()
+        if crs != "wgs84":
+            pt = from_wgs84(pt, crs)
+        label = (f"<div class='district-label'>{html.escape(row['name_zh'])}"
+                 f"<span>{html.escape(row['name_en'])}</span></div>")
+        folium.Marker([pt.y, pt.x], icon=folium.DivIcon(html=label, icon_size=(120, 34), icon_anchor=(60, 17)),
+                      interactive=False).add_to(fg)
+    return fg
 
 
 def _card_html(row: dict, lang: str) -> str:
@@ -238,7 +259,7 @@ def district_badges(frame: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup | 
         folium.Marker(
             [pt.y, pt.x],
             icon=folium.DivIcon(html=f"<div class='district-badge' title='区级定位'>{len(names)}</div>",
-                                icon_size=(28, 28), icon_anchor=(14, 14)),
+                                icon_size=(28, 28), icon_anchor=(14, -12)),  # just below the name label
             tooltip=f"{len(names)} 项仅知所在区 / known only to district level",
             popup=folium.Popup(f"<b>仅知所在区的项目 Items known only to district level</b><ul>{listing}</ul>",
                                max_width=360),

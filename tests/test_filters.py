@@ -1,0 +1,70 @@
+"""Filters and the shareable view state (URL round trips, bad links)."""
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from layers import filters
+from layers.filters import ViewState
+
+
+@pytest.fixture
+def frame() -> gpd.GeoDataFrame:
+    rows = [
+        dict(id="a", name_zh="深圳机场三跑道", name_en="Airport Third Runway", category="airport", group="transport",
+             part=3, chapter=6, plan_stage="complete", precision="exact", districts=["baoan"]),
+        dict(id="b", name_zh="鹏城实验室", name_en="Peng Cheng Laboratory", category="laboratory",
+             group="science_education", part=4, chapter=7, plan_stage="construction", precision="approximate",
+             districts=["nanshan"]),
+        dict(id="c", name_zh="深汕铁路", name_en="Shenzhen–Shenshan Railway", category="railway", group="transport",
+             part=3, chapter=6, plan_stage="start", precision="schematic", districts=["longgang", "pingshan", "shenshan"]),
+    ]
+    return gpd.GeoDataFrame(rows, geometry=[Point(113.8, 22.6), Point(113.94, 22.58), None], crs=4326)
+
+
+def test_filters_combine(frame):
+    assert list(filters.apply(frame, ViewState(chapters=(6,)))["id"]) == ["a", "c"]
+    assert list(filters.apply(frame, ViewState(chapters=(6,), stages=("start",)))["id"]) == ["c"]
+    assert list(filters.apply(frame, ViewState(parts=(4,)))["id"]) == ["b"]
+    assert list(filters.apply(frame, ViewState(categories=("airport", "laboratory")))["id"]) == ["a", "b"]
+    assert filters.apply(frame, ViewState(chapters=(7,), stages=("start",))).empty
+
+
+def test_district_filter_includes_lines_crossing_several_districts(frame):
+    assert list(filters.apply(frame, ViewState(districts=("pingshan",)))["id"]) == ["c"]
+    assert list(filters.apply(frame, ViewState(districts=("baoan", "shenshan")))["id"]) == ["a", "c"]
+
+
+@pytest.mark.parametrize("query,expected", [("实验室", ["b"]), ("peng cheng", ["b"]), ("RUNWAY", ["a"]), ("深", ["a", "c"])])
+def test_name_search_is_partial_in_both_languages(frame, query, expected):
+    assert list(filters.apply(frame, ViewState(query=query))["id"]) == expected
+
+
+def test_state_round_trips_through_the_url():
+    state = ViewState(view="district", lang="en", basemap="gaode", parts=(3,), chapters=(6, 7),
+                      stages=("start", "study"), categories=("railway",), districts=("futian",),
+                      precisions=("exact",), query="机场", district="futian", item="a", para="ch06-s03-p07",
+                      lat=22.54321, lon=114.05, zoom=13)
+    query = filters.to_query(state)
+    back, notices = filters.from_query(query, {"a"}, {"ch06-s03-p07"})
+    assert notices == []
+    assert back == state
+
+
+def test_default_state_gives_an_empty_query():
+    assert filters.to_query(ViewState()) == {}
+
+
+def test_bad_and_stale_values_are_dropped_with_a_notice():
+    params = {"view": "nowhere", "ch": "6,99,x", "stage": "construction,finished", "dist": "futian,atlantis",
+              "item": "gone-item", "para": "ch99-s01-p01", "lat": "91", "zoom": "abc", "basemap": "google"}
+    state, notices = filters.from_query(params, {"a"}, {"ch06-s03-p07"})
+    assert state.view == "map" and state.basemap == "none"
+    assert state.chapters == (6,)
+    assert state.stages == ("construction",)
+    assert state.districts == ("futian",)
+    assert state.item is None and state.para is None and state.lat is None and state.zoom is None
+    for bad in ("view=nowhere", "ch=99", "ch=x", "stage=finished", "dist=atlantis", "item=gone-item",
+                "para=ch99-s01-p01", "lat=91", "zoom=abc", "basemap=google"):
+        assert bad in notices
