@@ -71,12 +71,13 @@ def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | 
         w, s_, e, n = display_districts().total_bounds
         m.fit_bounds([[s_, w], [n, e]])
     url = basemap.tile_url(token)
-    if url:
+    if url and not (basemap.needs_token and not token):
         folium.TileLayer(url, attr=basemap.provider.html_attribution, name=basemap.label_zh,
                          subdomains=basemap.provider.get("subdomains", "abc"),
                          max_zoom=basemap.provider.get("max_zoom", 18), control=False).add_to(m)
         if basemap.overlay is not None:
-            folium.TileLayer(basemap.overlay.build_url(fill_subdomain=False, tk=token), attr="",
+            folium.TileLayer(basemap.overlay.build_url(fill_subdomain=False, tk=token),
+                             attr=basemap.overlay.html_attribution,
                              subdomains=basemap.overlay.get("subdomains", "abc"), overlay=True,
                              control=False, name=basemap.label_zh + " 注记").add_to(m)
     return m
@@ -299,4 +300,4 @@ class Legend(MacroElement):
         rows.append("<div><span class='dash'></span>示意线路 Schematic line</div>")
         rows.append("<div><span class='district-badge mini'>n</span>仅知所在区 District level</div>")
         rows.append("<div><span class='sw boundary'></span>边界为近似 Approximate boundary</div>")
-        self.html_json = json.dumps("<b>图例 Legend</b>" + "".join(rows))
+        self.html_json = json.dumps("<b>图例 Legend</b>" + "".join(rows), ensure_ascii=False)

@@ -1,0 +1,158 @@
+"""The app's logic through Streamlit's AppTest: views, filters, search, links and language."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import settings
+
+from district_profiles import load_profiles
+from layers import filters
+from layers.locate import catalogue_frame
+from plan_text import load_plan
+
+TIMEOUT = 60
+
+
+def run_app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [s.value for s in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def count_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith(("共 ", "Items", "")) and "项" in c.value)
+
+
+def test_default_view_shows_the_whole_catalogue():
+    at = run_app()
+    assert "深圳“十四五”规划地图" in texts(at)
+    assert f"共 {len(catalogue_frame())} 项" in texts(at)
+
+
+def test_district_profile_quotes_column_4_verbatim_with_its_source():
+    at = run_app(district="futian")
+    profile = load_profiles()["futian"]
+    assert profile.positioning.quote in [i.value for i in at.info]
+    body = texts(at)
+    assert "ch06-s01-p03" in body and "专栏4" in body
+    for area in profile.key_areas:
+        assert area.name_zh in body
+    assert "km²" in body
+
+
+def test_approximate_boundary_is_flagged_in_the_profile():
+    at = run_app(district="shenshan")
+    assert any("近似" in w.value for w in at.warning)
+    at = run_app(district="futian")
+    assert not any("近似" in w.value for w in at.warning)
+
+
+def test_plan_view_opens_a_cited_paragraph_and_shows_what_cites_it():
+    at = run_app(view="plan", para="ch06-s01-p03")
+    body = texts(at)
+    assert "第三篇 · 第六章 · 第一节 · 专栏4 (ch06-s01-p03)" in body
+    assert "福田区 Futian District" in body  # the district profile that cites this paragraph
+    assert any(load_plan().get("ch06-s01-p03").text in m.value for m in at.markdown)
+
+
+def test_plan_view_lists_items_citing_a_paragraph():
+    frame = catalogue_frame()
+    pid = frame["paragraph_id"].value_counts().index[0]
+    at = run_app(view="plan", para=pid)
+    body = texts(at)
+    for name in frame[frame["paragraph_id"] == pid]["name_zh"]:
+        assert name in body
+
+
+def test_chapter_filter_changes_the_results_and_the_link():
+    at = run_app()
+    frame = catalogue_frame()
+    chapter = int(frame["chapter"].value_counts().index[0])
+    at.multiselect(key="f_chapters").select(chapter).run()
+    expected = len(filters.apply(frame, filters.ViewState(chapters=(chapter,))))
+    assert f"共 {expected} 项" in texts(at)
+    assert at.query_params["ch"] == [str(chapter)] or at.query_params["ch"] == str(chapter)
+
+
+def test_filters_combine_in_the_app():
+    frame = catalogue_frame()
+    stage = frame["plan_stage"].value_counts().index[0]
+    at = run_app(stage=stage, dist="baoan")
+    expected = len(filters.apply(frame, filters.ViewState(stages=(stage,), districts=("baoan",))))
+    assert f"共 {expected} 项" in texts(at)
+
+
+def test_name_filter_matches_english_and_chinese():
+    frame = catalogue_frame()
+    row = frame.iloc[0]
+    at = run_app()
+    at.text_input(key="f_query").input(row["name_en"][:6]).run()
+    expected = len(filters.apply(frame, filters.ViewState(query=row["name_en"][:6])))
+    assert f"共 {expected} 项" in texts(at)
+
+
+def test_search_box_jumps_to_an_item_and_opens_its_card():
+    frame = catalogue_frame()
+    row = frame.iloc[-1]
+    at = run_app()
+    at.selectbox(key="search_pick").set_value(row["id"]).run()
+    body = texts(at)
+    assert row["name_zh"] in body and row["quote"] in body
+    assert row["location_source"][:30] in body
+    assert at.query_params["item"] in (row["id"], [row["id"]])
+
+
+def test_a_shared_link_reopens_the_same_view():
+    frame = catalogue_frame()
+    row = frame.iloc[0]
+    at = run_app(view="map", item=row["id"], basemap="gaode", lang="en", ch=str(row["chapter"]))
+    assert at.radio(key="lang").value == "en"
+    assert at.selectbox(key="basemap").value == "gaode"
+    assert at.multiselect(key="f_chapters").value == [int(row["chapter"])]
+    assert row["name_zh"] in texts(at)
+    assert "GCJ-02" in texts(at)
+
+
+def test_bad_link_values_fall_back_with_a_notice():
+    at = run_app(view="nowhere", ch="99", dist="atlantis", item="no-such-item", lat="abc")
+    notice = " ".join(w.value for w in at.warning)
+    for bad in ("view=nowhere", "ch=99", "dist=atlantis", "item=no-such-item", "lat=abc"):
+        assert bad in notice
+    assert f"共 {len(catalogue_frame())} 项" in texts(at)
+
+
+def test_language_switch_to_english():
+    at = run_app()
+    at.radio(key="lang").set_value("en").run()
+    assert "Map of Shenzhen's 14th Five-Year Plan" in texts(at)
+
+
+def test_district_page_lists_its_items_with_charts_and_export():
+    frame = catalogue_frame()
+    did = frame.explode("districts")["districts"].value_counts().index[0]
+    at = run_app(view="district", district=did)
+    n = int(frame["districts"].map(lambda ds: did in ds).sum())
+    assert f"共 {n} 项" in texts(at)
+    assert load_profiles()[did].positioning.quote in [i.value for i in at.info]
+    assert len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart")) >= 2 or len(at.get("bar_chart")) >= 2
+
+
+def test_about_view_explains_precision_grades():
+    at = run_app(view="about")
+    assert "OpenStreetMap" in texts(at)
+    assert len(at.table) == 2
+
+
+@pytest.mark.parametrize("basemap", ["none", "osm", "carto", "tianditu", "gaode"])
+def test_every_basemap_renders_without_error(basemap):
+    run_app(basemap=basemap)

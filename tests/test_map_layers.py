@@ -1,0 +1,159 @@
+"""The map layers: offline assets, GCJ-02 shift for Gaode, and honest drawing of each precision grade."""
+from __future__ import annotations
+
+import json
+
+import folium
+import geopandas as gpd
+import prcoords
+import pytest
+from shapely.geometry import LineString, Point, shape
+
+import settings
+from layers.basemaps import BASEMAPS
+from layers.map_layers import (Legend, OfflineMap, base_map, district_geojson, district_layer,
+                               display_geometry, project_layers)
+from layers.schema import CATEGORY_GROUPS
+
+
+def _links(m: folium.Map) -> list[str]:
+    """The JS/CSS links the browser will load, collected the way streamlit-folium collects them."""
+    out = []
+
+    def walk(el):
+        out.extend(u for _, u in getattr(el, "default_js", []))
+        out.extend(u for _, u in getattr(el, "default_css", []))
+        for child in getattr(el, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return out
+
+
+def _frame() -> gpd.GeoDataFrame:
+    base = dict(part=3, chapter=6, section=3, column=5, paragraph_id="ch06-s03-p07", quote="深圳机场三跑道",
+                stage_phrase="完成", plan_stage="complete", plan_districts=[], location_source="test",
+                location_method="point", cited_in=["ch06-s03-p07"], name_en="x")
+    rows = [
+        dict(base, id="exact-pt", name_zh="甲", category="hub", group="transport", precision="exact",
+             districts=["futian"], radius_m=None),
+        dict(base, id="approx-pt", name_zh="乙", category="laboratory", group="science_education",
+             precision="approximate", districts=["nanshan"], radius_m=2000),
+        dict(base, id="line", name_zh="丙", category="railway", group="transport", precision="schematic",
+             districts=["longgang"], radius_m=None),
+        dict(base, id="district-only", name_zh="丁", category="hospital", group="health", precision="district",
+             districts=["pingshan"], radius_m=None),
+        dict(base, id="not-located", name_zh="戊", category="water", group="water_energy", precision="none",
+             districts=[], radius_m=None),
+    ]
+    geoms = [Point(114.05, 22.54), Point(113.95, 22.58), LineString([(114.1, 22.6), (114.3, 22.7)]), None, None]
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
+
+
+def test_every_asset_is_served_by_the_app_itself():
+    m = base_map(BASEMAPS["none"])
+    district_layer("wgs84").add_to(m)
+    for layer in project_layers(_frame(), "wgs84"):
+        layer.add_to(m)
+    links = _links(m)
+    assert links, "the map declares its assets"
+    for url in links:
+        assert url.startswith(settings.STATIC_URL + "/"), url
+        assert (settings.STATIC_DIR / url[len(settings.STATIC_URL) + 1:]).is_file(), url
+    html = m.get_root().render()
+    assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
+
+
+def test_no_basemap_means_no_tile_requests():
+    html = base_map(BASEMAPS["none"]).get_root().render()
+    assert "L.tileLayer" not in html
+
+
+def test_tianditu_without_token_draws_no_tiles_and_with_token_uses_it():
+    assert "L.tileLayer" not in base_map(BASEMAPS["tianditu"], token="").get_root().render()
+    html = base_map(BASEMAPS["tianditu"], token="abc123").get_root().render()
+    assert "tk=abc123" in html and "vec_w" in html and "cva_w" in html
+
+
+def test_gaode_overlays_are_shifted_into_gcj02():
+    wgs = json.loads(district_geojson("wgs84"))
+    gcj = json.loads(district_geojson("gcj02"))
+    for fw, fg in zip(wgs["features"], gcj["features"]):
+        assert fw["properties"]["id"] == fg["properties"]["id"]
+        pw = list(shape(fw["geometry"]).representative_point().coords)[0]
+        ring_w = shape(fw["geometry"]).geoms[0].exterior.coords if fw["geometry"]["type"] == "MultiPolygon" \
+            else shape(fw["geometry"]).exterior.coords
+        ring_g = shape(fg["geometry"]).geoms[0].exterior.coords if fg["geometry"]["type"] == "MultiPolygon" \
+            else shape(fg["geometry"]).exterior.coords
+        for (lon, lat), (glon, glat) in list(zip(ring_w, ring_g))[::50]:
+            expected = prcoords.wgs_gcj(prcoords.Coords(lat, lon))
+            assert glat == pytest.approx(expected.lat, abs=1e-6)
+            assert glon == pytest.approx(expected.lon, abs=1e-6)
+        assert pw  # non-empty
+
+
+def test_gaode_shift_applies_to_project_layers_too():
+    frame = _frame()
+    wgs = project_layers(frame, "wgs84")
+    gcj = project_layers(frame, "gcj02")
+    def first_point(layers):
+        for layer in layers:
+            for child in layer._children.values():
+                if isinstance(child, folium.GeoJson):
+                    for f in child.data["features"]:
+                        if f["geometry"]["type"] == "Point":
+                            return f["geometry"]["coordinates"]
+    lon, lat = first_point(wgs)
+    glon, glat = first_point(gcj)
+    expected = prcoords.wgs_gcj(prcoords.Coords(lat, lon))
+    assert (glat, glon) == pytest.approx((expected.lat, expected.lon), abs=1e-6)
+
+
+def test_precision_grades_are_drawn_honestly():
+    layers = project_layers(_frame(), "wgs84")
+    features = {}
+    for layer in layers:
+        for child in layer._children.values():
+            if isinstance(child, folium.GeoJson):
+                for f in child.data["features"]:
+                    features[f["properties"]["id"]] = f
+    assert features["exact-pt"]["geometry"]["type"] == "Point"
+    # an estimate is drawn as its circle of uncertainty, not as a pin
+    circle = shape(features["approx-pt"]["geometry"])
+    assert circle.geom_type == "Polygon"
+    radius_m = gpd.GeoSeries([circle], crs=4326).to_crs(32650).iloc[0].area ** 0.5 / 3.14159 ** 0.5
+    assert radius_m == pytest.approx(2000, rel=0.02)
+    assert features["line"]["geometry"]["type"] == "LineString"
+    # district-level and unlocated items are never drawn as features
+    assert "district-only" not in features and "not-located" not in features
+    badge_layers = [layer for layer in layers if "District-level" in layer.layer_name]
+    assert len(badge_layers) == 1
+    m = OfflineMap()
+    badge_layers[0].add_to(m)
+    assert "丁" in m.get_root().render()
+
+
+def test_popup_card_carries_citation_link_precision_and_source():
+    layers = project_layers(_frame(), "wgs84")
+    card = next(f["properties"]["card"] for layer in layers for c in layer._children.values()
+                if isinstance(c, folium.GeoJson) for f in c.data["features"] if f["properties"]["id"] == "exact-pt")
+    assert "href='/?view=plan&para=ch06-s03-p07' target='_top'" in card
+    assert "第三篇 · 第六章 · 第三节 · 专栏5" in card
+    assert "精确要素" in card and "test" in card and "福田区" in card
+
+
+def test_display_geometry_keeps_exact_points():
+    frame = _frame()
+    shown = display_geometry(frame)
+    assert shown.iloc[0].equals(frame.geometry.iloc[0])
+
+
+def test_legend_lists_every_group_and_every_precision_symbol():
+    legend = Legend({"transport": 3})
+    m = OfflineMap()
+    legend.add_to(m)
+    html = m.get_root().render()
+    for zh, en in CATEGORY_GROUPS.values():
+        assert zh in html and en in html
+    for word in ("Exact feature", "Proxy", "Approximate", "Schematic", "District level", "Approximate boundary"):
+        assert word in html
