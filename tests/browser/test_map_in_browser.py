@@ -1,0 +1,80 @@
+"""What only a browser shows: the map drawn offline, hover labels, clicks and filters updating the map."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import map_frame
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+DISTRICT_FILLS = ("#f7f4ea", "#f4e3b5")
+
+
+def district_path_count(frame) -> int:
+    return frame.locator("path.leaflet-interactive").evaluate_all(
+        f"els => els.filter(e => {list(DISTRICT_FILLS)!r}.includes(e.getAttribute('fill'))).length")
+
+
+def project_feature_count(frame) -> int:
+    return frame.locator("path.leaflet-interactive").evaluate_all(
+        f"els => els.filter(e => !{list(DISTRICT_FILLS)!r}.includes(e.getAttribute('fill'))).length")
+
+
+def label_centre(page, frame, name: str) -> tuple[float, float]:
+    box = frame.locator(".district-label", has_text=name).first.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_map_shows_eleven_districts_offline(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    assert district_path_count(frame) == 11
+    assert frame.locator(".district-label").count() == 11
+    assert frame.locator(".map-legend").count() == 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "map.png"), full_page=True)
+    assert offline_page.external == [], f"requests left the machine: {offline_page.external[:5]}"
+
+
+def test_hover_names_a_district_and_click_opens_its_profile(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.locator(".district-label", has_text="光明区").wait_for()
+    x, y = label_centre(page, frame, "光明区")
+    page.mouse.move(x, y)
+    tooltip = frame.locator(".leaflet-tooltip").first
+    tooltip.wait_for(timeout=10_000)
+    assert "光明区" in tooltip.inner_text() and "Guangming" in tooltip.inner_text()
+    page.mouse.click(x, y)
+    page.get_by_text("深圳北部中心、科技创新中心、重要交通枢纽", exact=False).first.wait_for(timeout=30_000)
+    assert page.get_by_text("ch06-s01-p11", exact=False).count() >= 1
+    page.screenshot(path=str(SHOTS / "profile.png"), full_page=True)
+    assert offline_page.external == []
+
+
+def test_filter_changes_map_and_table(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    page.wait_for_function("() => true")
+    before_features = project_feature_count(frame)
+    before_caption = page.get_by_text("共 ", exact=False).filter(has_text="项").first.inner_text()
+    box = page.get_by_label("名称筛选(中文或英文)")
+    box.fill("机场")
+    box.press("Enter")
+    page.wait_for_function(
+        "before => !document.body.innerText.includes(before)", arg=before_caption, timeout=30_000)
+    after_caption = page.get_by_text("共 ", exact=False).filter(has_text="项").first.inner_text()
+    assert after_caption != before_caption
+    frame = map_frame(page)
+    page.wait_for_timeout(1500)
+    assert project_feature_count(frame) < before_features or before_features == 0
+    assert "ch" not in page.url or "q=" in page.url
+    assert "query=%E6%9C%BA%E5%9C%BA" in page.url or "query=机场" in page.url
+    page.screenshot(path=str(SHOTS / "filtered.png"), full_page=True)
+    assert offline_page.external == []
