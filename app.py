@@ -16,7 +16,7 @@ from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
 from layers.locate import catalogue_frame
-from layers.map_layers import Legend, base_map, district_labels, district_layer, project_layers
+from layers.map_layers import Legend, ViewSync, base_map, district_labels, district_layer, project_layers
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import load_plan
 from ui_text import t
@@ -55,6 +55,19 @@ def init_state(frame: pd.DataFrame, plan) -> None:
         "f_query": state.query, "district": state.district, "item": state.item, "para": state.para,
         "map_pos": (state.lat, state.lon, state.zoom) if state.lat is not None else None,
     })
+    # The map is first drawn where the link says; afterwards the browser keeps its own view.
+    st.session_state["map_start"] = st.session_state["map_pos"]
+
+
+def sync_map_position() -> None:
+    """Take the map position the browser wrote into the URL (without a rerun) into the state."""
+    qp = st.query_params
+    try:
+        lat, lon, zoom = float(qp["lat"]), float(qp["lon"]), int(qp["zoom"])
+    except (KeyError, ValueError):
+        return
+    if 21.5 <= lat <= 24.0 and 113.0 <= lon <= 116.0 and 8 <= zoom <= 18:
+        st.session_state["map_pos"] = (lat, lon, zoom)
 
 
 def current_state() -> filters.ViewState:
@@ -161,8 +174,9 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float
     token = st.session_state.get("tianditu_token", "")
     if basemap.needs_token and not token:
         st.caption(t("token.missing", state.lang))
-    pos = (state.lat, state.lon) if state.lat is not None else None
-    m = base_map(basemap, token, pos, state.zoom)
+    start = st.session_state.get("map_start")
+    m = base_map(basemap, token, start[:2] if start else None, start[2] if start else None)
+    ViewSync().add_to(m)
     district_layer(basemap.overlay_crs, state.district).add_to(m)
     district_labels(basemap.overlay_crs).add_to(m)
     Legend(filters.group_counts(frame)).add_to(m)
@@ -388,6 +402,7 @@ def main() -> None:
         st.error(t("data.error", "zh") + f"\n\n```\n{exc}\n```")
         st.stop()
     init_state(frame, plan)
+    sync_map_position()
     sidebar(frame, plan)
     lang = st.session_state["lang"]
     st.markdown(f"## {t('title', lang)}")

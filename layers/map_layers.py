@@ -301,3 +301,30 @@ class Legend(MacroElement):
         rows.append("<div><span class='district-badge mini'>n</span>仅知所在区 District level</div>")
         rows.append("<div><span class='sw boundary'></span>边界为近似 Approximate boundary</div>")
         self.html_json = json.dumps("<b>图例 Legend</b>" + "".join(rows), ensure_ascii=False)
+
+
+class ViewSync(MacroElement):
+    """Keeps the page URL's lat/lon/zoom in step with the map, in the browser only.
+
+    Panning and zooming must not rerun the app, so the position is written with
+    history.replaceState; the app reads it back on its next run and keeps it in shared links.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on('moveend', function() {
+          try {
+            var m = {{ this._parent.get_name() }}, c = m.getCenter(), w = window.top;
+            var u = new URL(w.location.href);
+            u.searchParams.set('lat', c.lat.toFixed(5));
+            u.searchParams.set('lon', c.lng.toFixed(5));
+            u.searchParams.set('zoom', String(Math.round(m.getZoom())));
+            w.history.replaceState(w.history.state, '', u.toString());
+          } catch (e) { /* a page that embeds the map elsewhere keeps its own URL */ }
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ViewSync"

@@ -78,3 +78,34 @@ def test_filter_changes_map_and_table(app_url, offline_page):
     assert "query=%E6%9C%BA%E5%9C%BA" in page.url or "query=机场" in page.url
     page.screenshot(path=str(SHOTS / "filtered.png"), full_page=True)
     assert offline_page.external == []
+
+
+def test_map_position_goes_into_the_link_without_rerunning(app_url, offline_page, browser):
+    page = offline_page.page
+    sent: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(app_url + "/?ch=6")
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    page.wait_for_timeout(2000)
+    settled = len(sent)
+    assert settled > 0, "the page asked the server for its first run over the websocket"
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function("() => new URL(location.href).searchParams.has('zoom')", timeout=10_000)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(1500)
+    assert len(sent) == settled, "zooming the map sent messages to the server (a rerun)"
+    url = page.url
+    assert "ch=6" in url  # the filters stay in the link
+    zoom = int(url.split("zoom=")[1].split("&")[0])
+    # reopening the link shows the map at the same zoom
+    other = browser.new_context()
+    try:
+        p2 = other.new_page()
+        p2.goto(url)
+        f2 = map_frame(p2)
+        f2.locator(".district-label").first.wait_for()
+        frames = [f for f in p2.frames if "streamlit_folium" in f.url]
+        assert frames[0].evaluate("() => map_div.getZoom()") == zoom
+    finally:
+        other.close()
