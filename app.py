@@ -98,23 +98,23 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
                  format_func=lambda v: t(f"view.{v}", lang))
         st.subheader(t("filters", lang))
         part_counts = filters.counts_by(frame, "part")
-        st.multiselect(t("f.part", lang), sorted(plan.parts), key="f_parts",
+        st.multiselect(t("f.part", lang), sorted(plan.parts), key="f_parts", placeholder=t("choose", lang),
                        format_func=lambda n: f"第{_cn(n)}篇 {plan.parts[n]} ({part_counts.get(n, 0)})")
         chosen_parts = set(st.session_state["f_parts"])
         chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if not chosen_parts or p in chosen_parts]
         st.session_state["f_chapters"] = [c for c in st.session_state["f_chapters"] if c in chapters]
         ch_counts = filters.counts_by(frame, "chapter")
-        st.multiselect(t("f.chapter", lang), chapters, key="f_chapters",
+        st.multiselect(t("f.chapter", lang), chapters, key="f_chapters", placeholder=t("choose", lang),
                        format_func=lambda c: f"第{_cn(c)}章 {plan.chapters[c][1]} ({ch_counts.get(c, 0)})")
         stage_counts = filters.counts_by(frame, "plan_stage")
-        st.multiselect(t("f.stage", lang), list(PLAN_STAGES), key="f_stages",
+        st.multiselect(t("f.stage", lang), list(PLAN_STAGES), key="f_stages", placeholder=t("choose", lang),
                        format_func=lambda s: f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]} ({stage_counts.get(s, 0)})")
         cat_counts = filters.counts_by(frame, "category")
-        st.multiselect(t("f.category", lang), list(CATEGORIES), key="f_categories",
+        st.multiselect(t("f.category", lang), list(CATEGORIES), key="f_categories", placeholder=t("choose", lang),
                        format_func=lambda c: f"{CATEGORIES[c][1]} {CATEGORIES[c][2]} ({cat_counts.get(c, 0)})")
-        st.multiselect(t("f.district", lang), list(DISTRICT_IDS), key="f_districts",
+        st.multiselect(t("f.district", lang), list(DISTRICT_IDS), key="f_districts", placeholder=t("choose", lang),
                        format_func=lambda d: district_name(d, lang))
-        st.multiselect(t("f.precision", lang), list(PRECISIONS), key="f_precisions",
+        st.multiselect(t("f.precision", lang), list(PRECISIONS), key="f_precisions", placeholder=t("choose", lang),
                        format_func=lambda p: f"{PRECISIONS[p][0]} {PRECISIONS[p][1]}")
         st.text_input(t("f.query", lang), key="f_query", placeholder=t("search.placeholder", lang))
         st.button(t("f.reset", lang), on_click=reset_filters)

@@ -19,6 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "f.district": ("所在区", "District"),
     "f.precision": ("定位精度", "Location precision"),
     "f.query": ("名称筛选(中文或英文)", "Filter by name (Chinese or English)"),
+    "choose": ("选择…", "Choose…"),
     "f.reset": ("清除筛选", "Clear filters"),
     "search": ("搜索并定位项目", "Search and jump to an item"),
     "search.placeholder": ("输入名称…", "Type a name…"),

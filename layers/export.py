@@ -30,6 +30,8 @@ def _plain(value: object) -> object:
         return ";".join(str(v) for v in value)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
