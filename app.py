@@ -5,6 +5,8 @@ This module only wires the interface; data, filters, map layers and exports live
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -422,6 +424,9 @@ def main() -> None:
     query = filters.to_query(current_state())
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
+    with st.sidebar:
+        st.caption(t("link", lang))
+        st.code((st.context.url or "") + ("?" + urlencode(query) if query else ""), language=None, wrap_lines=True)
 
 
 main()

@@ -156,3 +156,9 @@ def test_about_view_explains_precision_grades():
 @pytest.mark.parametrize("basemap", ["none", "osm", "carto", "tianditu", "gaode"])
 def test_every_basemap_renders_without_error(basemap):
     run_app(basemap=basemap)
+
+
+def test_link_to_this_view_carries_the_filters():
+    at = run_app(ch="6", stage="study")
+    link = at.sidebar.code[-1].value
+    assert "ch=6" in link and "stage=study" in link

@@ -1,0 +1,124 @@
+"""Verification of the project catalogue against the plan, the districts and the vocabularies."""
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import yaml
+
+import settings
+from district_profiles import load_profiles
+from geo.boundaries import load_districts
+from layers.catalogue import CatalogueError, load_items
+from layers.locate import catalogue_frame
+from layers.schema import CATEGORIES, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
+from plan_text import load_plan
+
+
+@pytest.fixture(scope="module")
+def frame() -> gpd.GeoDataFrame:
+    return catalogue_frame()
+
+
+def test_catalogue_has_hundreds_of_items(frame):
+    assert len(frame) >= 200
+    assert frame["id"].is_unique
+
+
+def test_every_quote_is_verbatim_in_its_paragraph(frame):
+    plan = load_plan()
+    for item in (s.item for s in load_items()):
+        assert item.quote in plan.get(item.paragraph_id).text, item.id
+        assert item.stage_phrase in plan.get(item.paragraph_id).text, item.id
+        for c in item.other_citations:
+            assert c.quote in plan.get(c.paragraph_id).text, item.id
+
+
+def test_vocabularies(frame):
+    assert set(frame["category"]) <= set(CATEGORIES)
+    assert set(frame["plan_stage"]) <= set(PLAN_STAGES)
+    assert set(frame["precision"]) <= set(PRECISIONS)
+    assert all(set(ds) <= set(DISTRICT_IDS) for ds in frame["districts"])
+
+
+def test_every_located_item_is_inside_shenzhen_and_shenshan(frame):
+    land = load_districts().to_crs(32650).union_all().buffer(3000)  # coast, reclamation and offshore works
+    located = frame[frame.geometry.notna()].to_crs(32650)
+    outside = [i for i, g in zip(located["id"], located.geometry) if not g.intersects(land)]
+    assert outside == []
+    minx, miny, maxx, maxy = settings.STUDY_EXTENT
+    for g in frame[frame.geometry.notna()].geometry:
+        if g.geom_type == "Point":
+            assert minx <= g.x <= maxx and miny <= g.y <= maxy
+
+
+def test_items_lie_in_the_district_the_plan_names(frame):
+    """Where the plan ties an item to a district, its location agrees (with a tolerance for
+    fuzzy locations: an estimate's circle of uncertainty, a line's course)."""
+    districts = load_districts().set_index("id").to_crs(32650)
+    wrong = []
+    for _, row in frame[frame["plan_districts"].map(bool)].iterrows():
+        if row.geometry is None:
+            assert set(row["plan_districts"]) <= set(row["districts"]) or row["precision"] == "none", row["id"]
+            continue
+        geom = gpd.GeoSeries([row.geometry], crs=4326).to_crs(32650).iloc[0]
+        slack = max(500.0, float(row["radius_m"] or 0))
+        for d in row["plan_districts"]:
+            if geom.distance(districts.loc[d].geometry) > slack:
+                wrong.append((row["id"], d))
+    assert wrong == []
+
+
+def test_every_item_has_a_location_source_and_osm_items_carry_attribution(frame):
+    assert frame["location_source"].str.len().min() > 5
+    osm = frame[frame["location_method"].str.startswith("osm")]
+    assert osm["location_source"].str.contains("© OpenStreetMap contributors").all()
+    manual = frame[frame["location_method"].isin(["point", "line"])]
+    assert manual["location_source"].str.contains("Manual estimate|manual estimate").all()
+    assert not (manual["precision"] == "exact").any()
+
+
+def test_district_level_and_unlocated_items_have_no_geometry(frame):
+    assert frame[frame["precision"].isin(["district", "none"])].geometry.isna().all()
+    assert frame[~frame["precision"].isin(["district", "none"])].geometry.notna().all()
+
+
+def test_column_4_key_areas_are_all_catalogued(frame):
+    names = " ".join(frame["name_zh"])
+    for p in load_profiles().values():
+        for k in p.key_areas:
+            assert k.name_zh in names, (p.id, k.name_zh)
+
+
+def test_column_3_customs_zones_are_all_catalogued(frame):
+    zones = frame[frame["category"] == "customs_zone"]["name_zh"].tolist()
+    for name in ("福田保税区", "盐田综合保税区", "坪山综合保税区", "前海综合保税区", "空港综合保税区"):
+        assert any(name in z for z in zones), name
+
+
+def test_every_column_5_row_is_catalogued(frame):
+    plan = load_plan()
+    rows = [p.id for p in plan.paragraphs if p.column_no == 5 and not p.text.startswith("专栏")]
+    cited = {pid for ids in frame["cited_in"] for pid in ids}
+    assert set(rows) <= cited
+
+
+def test_bad_catalogue_file_is_reported_with_file_item_and_field(tmp_path):
+    good = next(iter(sorted(settings.CATALOGUE_DIR.glob("*.yaml"))))
+    items = yaml.safe_load(good.read_text(encoding="utf-8"))[:2]
+    items[0]["category"] = "spaceport"
+    items[1]["quote"] = "这句话不在规划里"
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(items, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogueError) as err:
+        load_items(tmp_path)
+    msg = str(err.value)
+    assert f"broken.yaml: item {items[0]['id']}:" in msg and "field category" in msg
+    assert f"broken.yaml: item {items[1]['id']}: quote '这句话不在规划里' does not occur verbatim" in msg
+
+
+def test_typed_coordinates_cannot_claim_exact_precision(tmp_path):
+    item = {"id": "x", "name_zh": "甲", "name_en": "x", "category": "hub", "paragraph_id": "ch06-s03-p12",
+            "quote": "西丽枢纽", "stage_phrase": "加快推进", "plan_stage": "construction",
+            "location": {"method": "point", "precision": "exact", "lon": 113.95, "lat": 22.59, "note": "guess"}}
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump([item], allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogueError, match="cannot claim precision 'exact'"):
+        load_items(tmp_path)
