@@ -26,6 +26,11 @@ from ui_text import t
 st.set_page_config(page_title="深圳“十四五”规划地图 | Shenzhen 14th FYP Map", page_icon="🗺️", layout="wide")
 
 MAP_KEY = "plan_map"
+# Larger type and less chrome for briefings on a big screen.
+PRESENTATION_CSS = """<style>
+html { font-size: 20px; }
+section[data-testid="stMain"] .block-container { padding-top: 1rem; max-width: 100%; }
+</style>"""
 TABLE_COLUMNS = ["name_zh", "name_en", "category", "plan_stage", "stage_phrase", "districts", "precision", "citation", "id"]
 
 
@@ -56,6 +61,7 @@ def init_state(frame: pd.DataFrame, plan) -> None:
         "f_districts": list(state.districts), "f_precisions": list(state.precisions),
         "f_query": state.query, "district": state.district, "item": state.item, "para": state.para,
         "map_pos": (state.lat, state.lon, state.zoom) if state.lat is not None else None,
+        "present": state.present,
     })
     # The map is first drawn where the link says; afterwards the browser keeps its own view.
     st.session_state["map_start"] = st.session_state["map_pos"]
@@ -80,7 +86,7 @@ def current_state() -> filters.ViewState:
         chapters=tuple(ss["f_chapters"]), stages=tuple(ss["f_stages"]), categories=tuple(ss["f_categories"]),
         districts=tuple(ss["f_districts"]), precisions=tuple(ss["f_precisions"]), query=ss["f_query"],
         district=ss.get("district"), item=ss.get("item"), para=ss.get("para"),
-        lat=pos[0], lon=pos[1], zoom=pos[2],
+        lat=pos[0], lon=pos[1], zoom=pos[2], present=bool(ss.get("present")),
     )
 
 
@@ -98,6 +104,7 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
         lang = st.session_state["lang"]
         st.radio(t("view", lang), list(filters.VIEWS), key="view",
                  format_func=lambda v: t(f"view.{v}", lang))
+        st.toggle(t("present", lang), key="present")
         st.subheader(t("filters", lang))
         part_counts = filters.counts_by(frame, "part")
         st.multiselect(t("f.part", lang), sorted(plan.parts), key="f_parts", placeholder=t("choose", lang),
@@ -267,9 +274,9 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         st.session_state["search_done"] = picked
         st.session_state["item"] = picked
         state = state.with_(item=picked)
-    left, right = st.columns([3, 1.3])
+    left, right = st.columns([4, 1.2] if state.present else [3, 1.3])
     with left:
-        result = render_map(sub, state, focus_of(frame, state.item))
+        result = render_map(sub, state, focus_of(frame, state.item), height=860 if state.present else 620)
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
     with right:
         if state.item and state.item in set(frame["id"]):
@@ -407,6 +414,8 @@ def main() -> None:
     sync_map_position()
     sidebar(frame, plan)
     lang = st.session_state["lang"]
+    if st.session_state.get("present"):
+        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
     st.markdown(f"## {t('title', lang)}")
     st.caption(t("subtitle", lang))
     if st.session_state.get("notices"):

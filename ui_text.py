@@ -11,6 +11,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "view.district": ("区页面", "District page"),
     "view.plan": ("规划原文", "Plan text"),
     "view.about": ("数据说明", "About the data"),
+    "present": ("大屏演示模式", "Presentation mode (big screen)"),
     "filters": ("筛选", "Filters"),
     "f.part": ("篇", "Part (篇)"),
     "f.chapter": ("章", "Chapter (章)"),

@@ -6,7 +6,7 @@ instead of failing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Mapping
 
 import geopandas as gpd
@@ -39,6 +39,7 @@ class ViewState:
     lat: float | None = None
     lon: float | None = None
     zoom: int | None = None
+    present: bool = False  # big-screen presentation mode
 
     def with_(self, **changes: object) -> "ViewState":
         return replace(self, **changes)
@@ -59,6 +60,8 @@ def to_query(state: ViewState) -> dict[str, str]:
         key = _LIST_KEYS.get(f.name, f.name)
         if isinstance(value, tuple):
             out[key] = ",".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            out[key] = "1" if value else "0"
         elif isinstance(value, float):
             out[key] = f"{value:.5f}"
         else:
@@ -123,6 +126,11 @@ def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set
                 values[key] = v
             except ValueError:
                 notices.append(f"{key}={params[key]}")
+    if "present" in params:
+        if params["present"] in ("1", "0"):
+            values["present"] = params["present"] == "1"
+        else:
+            notices.append(f"present={params['present']}")
     state = ViewState(**values)  # type: ignore[arg-type]
     if (state.lat is None) != (state.lon is None):
         state = state.with_(lat=None, lon=None)

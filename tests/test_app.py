@@ -162,3 +162,10 @@ def test_link_to_this_view_carries_the_filters():
     at = run_app(ch="6", stage="study")
     link = at.sidebar.code[-1].value
     assert "ch=6" in link and "stage=study" in link
+
+
+def test_presentation_mode_from_a_link():
+    at = run_app(present="1")
+    assert at.toggle(key="present").value is True
+    assert any("font-size: 20px" in m.value for m in at.markdown)
+    assert at.query_params["present"] in ("1", ["1"])

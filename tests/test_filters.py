@@ -45,7 +45,7 @@ def test_state_round_trips_through_the_url():
     state = ViewState(view="district", lang="en", basemap="gaode", parts=(3,), chapters=(6, 7),
                       stages=("start", "study"), categories=("railway",), districts=("futian",),
                       precisions=("exact",), query="机场", district="futian", item="a", para="ch06-s03-p07",
-                      lat=22.54321, lon=114.05, zoom=13)
+                      lat=22.54321, lon=114.05, zoom=13, present=True)
     query = filters.to_query(state)
     back, notices = filters.from_query(query, {"a"}, {"ch06-s03-p07"})
     assert notices == []
@@ -58,7 +58,8 @@ def test_default_state_gives_an_empty_query():
 
 def test_bad_and_stale_values_are_dropped_with_a_notice():
     params = {"view": "nowhere", "ch": "6,99,x", "stage": "construction,finished", "dist": "futian,atlantis",
-              "item": "gone-item", "para": "ch99-s01-p01", "lat": "91", "zoom": "abc", "basemap": "google"}
+              "item": "gone-item", "para": "ch99-s01-p01", "lat": "91", "zoom": "abc", "basemap": "google",
+              "present": "yes"}
     state, notices = filters.from_query(params, {"a"}, {"ch06-s03-p07"})
     assert state.view == "map" and state.basemap == "none"
     assert state.chapters == (6,)
@@ -66,5 +67,5 @@ def test_bad_and_stale_values_are_dropped_with_a_notice():
     assert state.districts == ("futian",)
     assert state.item is None and state.para is None and state.lat is None and state.zoom is None
     for bad in ("view=nowhere", "ch=99", "ch=x", "stage=finished", "dist=atlantis", "item=gone-item",
-                "para=ch99-s01-p01", "lat=91", "zoom=abc", "basemap=google"):
+                "para=ch99-s01-p01", "lat=91", "zoom=abc", "basemap=google", "present=yes"):
         assert bad in notices
