@@ -188,7 +188,9 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float
     ViewSync().add_to(m)
     district_layer(basemap.overlay_crs, state.district).add_to(m)
     district_labels(basemap.overlay_crs).add_to(m)
-    Legend(filters.group_counts(frame)).add_to(m)
+    # The legend is part of the static base map (counts per layer live in the layer control),
+    # so that a filter change only replaces the project layers.
+    Legend().add_to(m)
     layers = project_layers(frame, basemap.overlay_crs, state.lang)
     import folium
 

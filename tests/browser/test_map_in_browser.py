@@ -63,6 +63,8 @@ def test_filter_changes_map_and_table(app_url, offline_page):
     frame.locator(".district-label").nth(10).wait_for()
     page.wait_for_function("() => true")
     before_features = project_feature_count(frame)
+    folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    folium_frame.evaluate("() => { map_div.__sentinel = 'same map'; }")
     before_caption = page.get_by_text("共 ", exact=False).filter(has_text="项").first.inner_text()
     box = page.get_by_label("名称筛选(中文或英文)")
     box.fill("机场")
@@ -74,6 +76,9 @@ def test_filter_changes_map_and_table(app_url, offline_page):
     frame = map_frame(page)
     page.wait_for_timeout(1500)
     assert project_feature_count(frame) < before_features or before_features == 0
+    # only the project layers changed: the Leaflet map object (and the base layers) survived
+    folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert folium_frame.evaluate("() => map_div.__sentinel") == "same map"
     assert "ch" not in page.url or "q=" in page.url
     assert "query=%E6%9C%BA%E5%9C%BA" in page.url or "query=机场" in page.url
     page.screenshot(path=str(SHOTS / "filtered.png"), full_page=True)
