@@ -18,7 +18,7 @@ from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
 from layers.locate import catalogue_frame
-from layers.map_layers import Legend, ViewSync, base_map, district_labels, district_layer, project_layers
+from layers.map_layers import Legend, PointScale, ViewSync, base_map, district_labels, district_layer, project_layers
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import load_plan
 from ui_text import t
@@ -64,7 +64,7 @@ def init_state(frame: pd.DataFrame, plan) -> None:
         "present": state.present,
     })
     # The map is first drawn where the link says; afterwards the browser keeps its own view.
-    st.session_state["map_start"] = st.session_state["map_pos"]
+    st.session_state["map_start"] = st.session_state["map_pos"] or focus_of(frame, state.item)
 
 
 def sync_map_position() -> None:
@@ -176,21 +176,26 @@ def district_profile(did: str, lang: str, plan) -> None:
 
 
 def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float, float, int] | None,
-               key: str = MAP_KEY, height: int = 620) -> dict | None:
+               key: str = MAP_KEY, height: int = 620, start: tuple[float, float, int] | None = None,
+               legend_open: bool = True) -> dict | None:
     """Draw the map. The base (tiles, districts, legend) only changes with basemap or language;
-    the project layers are sent as dynamic feature groups, so a filter change does not rebuild it."""
+    the project layers are sent as dynamic feature groups, so a filter change does not rebuild it.
+
+    ``start`` is where the map is first drawn; ``focus`` moves the drawn map without rebuilding it.
+    """
     basemap = BASEMAPS[state.basemap]
     token = st.session_state.get("tianditu_token", "")
     if basemap.needs_token and not token:
         st.caption(t("token.missing", state.lang))
-    start = st.session_state.get("map_start")
     m = base_map(basemap, token, start[:2] if start else None, start[2] if start else None)
-    ViewSync().add_to(m)
+    if key == MAP_KEY:
+        ViewSync().add_to(m)
+    PointScale().add_to(m)
     district_layer(basemap.overlay_crs, state.district).add_to(m)
     district_labels(basemap.overlay_crs).add_to(m)
     # The legend is part of the static base map (counts per layer live in the layer control),
     # so that a filter change only replaces the project layers.
-    Legend().add_to(m)
+    Legend(open_=legend_open).add_to(m)
     layers = project_layers(frame, basemap.overlay_crs, state.lang)
     import folium
 
@@ -278,7 +283,9 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         state = state.with_(item=picked)
     left, right = st.columns([4, 1.2] if state.present else [3, 1.3])
     with left:
-        result = render_map(sub, state, focus_of(frame, state.item), height=860 if state.present else 620)
+        focus = focus_of(frame, state.item)
+        result = render_map(sub, state, focus, height=860 if state.present else 620,
+                            start=st.session_state.get("map_start"))
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
     with right:
         if state.item and state.item in set(frame["id"]):
@@ -309,7 +316,8 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         district_profile(did, lang, plan)
     with right:
         c = load_districts().set_index("id").loc[did].geometry.centroid
-        render_map(sub, state, (c.y, c.x, 11), key=f"district_map_{did}", height=430)
+        render_map(sub, state, None, key=f"district_map_{did}", height=430, start=(c.y, c.x, 11),
+                   legend_open=False)
     st.markdown(f"#### {t('district.items', lang)}")
     st.caption(counts_line(sub, lang))
     c1, c2 = st.columns(2)
@@ -345,46 +353,58 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         for pid in row["cited_in"]:
             cites.setdefault(pid, []).append(row["id"])
     profile_cites = {p.positioning.paragraph_id: p for p in load_profiles().values()}
-    text_col, side = st.columns([2, 1.2])
-    with text_col:
-        section = None
-        for p in plan.in_chapter(chapter):
-            if p.section_no != section:
-                section = p.section_no
-                if section:
-                    st.markdown(f"##### 第{_cn(section)}节 {p.section_title}")
-            n = len(cites.get(p.id, []))
-            badge = f" · 📍{n}" if n else ""
-            marker = "▶ " if p.id == para_id else ""
-            with st.container(border=p.id == para_id):
-                st.markdown(f"<span id='{p.id}'></span>{marker}`{p.id}`{badge}", unsafe_allow_html=True)
-                st.write(p.text)
-                if n or p.id in profile_cites:
-                    if st.button("在地图上显示 Show on map" if n else "查看区概况 District profile", key=f"show_{p.id}"):
-                        st.session_state["para"] = p.id
-                        st.rerun()
-    with side:
-        if current is None:
-            st.caption("选择一个段落查看引用它的地图项目。Pick a paragraph to see the map items that cite it.")
-            return
-        st.markdown(f"**{current.citation_zh}**  \n{current.citation_en}")
-        ids = cites.get(current.id, [])
-        if current.id in profile_cites:
-            prof = profile_cites[current.id]
-            st.markdown(f"**{t('plan.districts', lang)}**: {prof.name_zh} {prof.name_en}")
+    if current is not None:
+        paragraph_focus(frame, state, current, cites.get(current.id, []), profile_cites.get(current.id))
+        st.divider()
+    section = None
+    for p in plan.in_chapter(chapter):
+        if p.section_no != section:
+            section = p.section_no
+            if section:
+                st.markdown(f"##### 第{_cn(section)}节 {p.section_title}")
+        n = len(cites.get(p.id, []))
+        badge = f" · 地图项目 {n} map items" if n else ""
+        marker = "▶ " if p.id == para_id else ""
+        with st.container(border=p.id == para_id):
+            st.markdown(f"{marker}`{p.id}`{badge}")
+            st.write(p.text)
+            if (n or p.id in profile_cites) and p.id != para_id:
+                if st.button("在地图上显示 Show on map" if n else "查看区概况 District profile", key=f"show_{p.id}"):
+                    st.session_state["para"] = p.id
+                    st.rerun()
+
+
+def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 600) -> int:
+    """A zoom level at which the given lon/lat bounds fit a map about width_px wide."""
+    import math
+
+    span = max(bounds[2] - bounds[0], (bounds[3] - bounds[1]) * 1.2, 0.005)
+    return max(9, min(15, int(math.log2(width_px * 360 / (256 * span)))))
+
+
+def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: list[str], profile) -> None:
+    """The selected paragraph with the items it names, shown and zoomed to on a map."""
+    lang = state.lang
+    left, right = st.columns([1.2, 1.6])
+    with left:
+        st.markdown(f"**{para.citation_zh}**  \n{para.citation_en}")
+        st.info(para.text)
+        if profile is not None:
+            st.markdown(f"**{t('plan.districts', lang)}**: {profile.name_zh} {profile.name_en}")
         if not ids:
             st.caption(t("plan.none_cited", lang))
             return
         st.markdown(f"**{t('plan.cited', lang)}** ({len(ids)})")
         sub = frame[frame["id"].isin(ids)]
+        for _, row in sub.iterrows():
+            st.markdown(f"- **{row['name_zh']}** {row['name_en']} · {PRECISIONS[row['precision']][0]}")
+    with right:
         located = sub[sub.geometry.notna()]
         focus = None
         if not located.empty:
-            b = located.total_bounds
-            focus = ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, 12 if len(located) > 1 else 14)
-        render_map(sub, state, focus, key=f"plan_map_{current.id}", height=380)
-        for _, row in sub.iterrows():
-            st.markdown(f"- **{row['name_zh']}** {row['name_en']} · {PRECISIONS[row['precision']][0]}")
+            b = tuple(located.total_bounds)
+            focus = ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, zoom_for(b))
+        render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)
 
 
 def about_view(frame: pd.DataFrame, lang: str) -> None:

@@ -286,7 +286,7 @@ class Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, counts: dict[str, int] | None = None):
+    def __init__(self, counts: dict[str, int] | None = None, open_: bool = True):
         super().__init__()
         self._name = "Legend"
         rows = []
@@ -300,7 +300,9 @@ class Legend(MacroElement):
         rows.append("<div><span class='dash'></span>示意线路 Schematic line</div>")
         rows.append("<div><span class='district-badge mini'>n</span>仅知所在区 District level</div>")
         rows.append("<div><span class='sw boundary'></span>边界为近似 Approximate boundary</div>")
-        self.html_json = json.dumps("<b>图例 Legend</b>" + "".join(rows), ensure_ascii=False)
+        self.html_json = json.dumps(
+            f"<details{' open' if open_ else ''}><summary><b>图例 Legend</b></summary>" + "".join(rows) + "</details>",
+            ensure_ascii=False)
 
 
 class ViewSync(MacroElement):
@@ -328,3 +330,26 @@ class ViewSync(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "ViewSync"
+
+
+class PointScale(MacroElement):
+    """Smaller point symbols at city scale, full size when zoomed in, so hundreds of items stay readable."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(map) {
+          function size(z) { return z <= 9 ? 3.5 : z <= 10 ? 4.5 : z <= 12 ? 6 : 7; }
+          function fit(layer) {
+            if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle)) {
+              layer.setRadius(size(map.getZoom()));
+            }
+          }
+          map.on('layeradd', function(e) { fit(e.layer); });
+          map.on('zoomend', function() { map.eachLayer(fit); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PointScale"

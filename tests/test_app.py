@@ -169,3 +169,22 @@ def test_presentation_mode_from_a_link():
     assert at.toggle(key="present").value is True
     assert any("font-size: 20px" in m.value for m in at.markdown)
     assert at.query_params["present"] in ("1", ["1"])
+
+
+def test_exports_carry_exactly_the_rows_of_the_table():
+    import csv
+    import io
+    import json
+
+    from layers.export import to_csv_bytes, to_geojson_bytes
+
+    frame = catalogue_frame()
+    chapter = int(frame["chapter"].value_counts().index[0])
+    at = run_app(ch=str(chapter))
+    shown = at.dataframe[0].value
+    table_ids = list(shown["id"])
+    sub = filters.apply(frame, filters.ViewState(chapters=(chapter,)))
+    csv_ids = [r["id"] for r in csv.DictReader(io.StringIO(to_csv_bytes(sub).decode("utf-8-sig")))]
+    geo_ids = [f["id"] for f in json.loads(to_geojson_bytes(sub))["features"]]
+    assert table_ids == csv_ids == geo_ids
+    assert len(at.get("download_button")) >= 2
