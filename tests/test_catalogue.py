@@ -122,3 +122,40 @@ def test_typed_coordinates_cannot_claim_exact_precision(tmp_path):
     (tmp_path / "a.yaml").write_text(yaml.safe_dump([item], allow_unicode=True), encoding="utf-8")
     with pytest.raises(CatalogueError, match="cannot claim precision 'exact'"):
         load_items(tmp_path)
+
+
+def _listed(paragraph_id: str, after: str, before: str) -> list[str]:
+    """The names a 专栏 row lists between two verbatim markers, split at 、."""
+    text = load_plan().get(paragraph_id).text
+    body = text.split(after, 1)[1].split(before, 1)[0]
+    return [n.strip() for n in body.split("、") if n.strip()]
+
+
+def _catalogued(frame, name: str) -> bool:
+    return any(name in n or n in name for n in frame["name_zh"]) or any(name in q for q in frame["quote"])
+
+
+@pytest.mark.parametrize("pid,after,before", [
+    ("ch07-s01-p05", "加快建设", "等项目"),       # 专栏6 major science facilities
+    ("ch07-s01-p06", "加快建设", "等项目"),       # 专栏6 frontier research platforms
+    ("ch07-s01-p07", "加快建设", "等。"),         # 专栏6 laboratories
+    ("ch10-s03-p04", "新时代十大文化设施:", "。"),  # 专栏10 ten culture venues
+    ("ch10-s03-p05", "十大特色文化街区:", "。"),    # 专栏10 ten culture streets
+    ("ch10-s03-p06", "市级重大文体设施:", "等。"),   # 专栏10 municipal culture and sports venues
+])
+def test_every_named_work_of_a_column_row_is_catalogued(frame, pid, after, before):
+    missing = [n for n in _listed(pid, after, before) if not _catalogued(frame, n)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", [
+    "深圳机场三跑道", "卫星厅", "东航站区", "T2航站区", "南头直升机场", "深圳机场北货运区", "深汕通用机场",
+    "盐田港区东作业区集装箱码头", "大铲湾港区集装箱码头", "西部港区出海航道二期", "小漠港区",
+    "赣深高铁", "深茂铁路", "深圳至深汕合作区铁路", "深圳至南宁高铁", "广深第二高铁", "深圳至河源高铁",
+    "深圳机场至大亚湾城际", "深惠城际", "穗莞深城际南延线", "常平至龙华城际", "塘厦至龙岗城际", "深莞增城际",
+    "深珠城际", "西丽枢纽", "机场东枢纽", "光明城枢纽", "坪山综合交通枢纽", "岗厦北", "黄木岗", "大运",
+    "平湖", "鹭湖", "白坭坑", "五和", "深中通道", "沿江高速二期", "机荷-惠盐高速", "外环高速", "深汕第二高速",
+    "东部过境高速", "侨城东路北延", "沙河东路北延", "皇岗路快速化改造", "妈湾跨海通道",
+])
+def test_column_5_transport_works_are_catalogued(frame, name):
+    assert _catalogued(frame, name), name
