@@ -274,7 +274,7 @@ class Legend(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-          var legend = L.control({position: 'bottomright'});
+          var legend = L.control({position: 'bottomleft'});
           legend.onAdd = function() {
             var div = L.DomUtil.create('div', 'map-legend');
             div.innerHTML = {{ this.html_json }};
