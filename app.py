@@ -18,7 +18,7 @@ from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
 from layers.locate import catalogue_frame
-from layers.map_layers import Legend, PointScale, ViewSync, base_map, district_labels, district_layer, project_layers
+from layers.map_layers import Legend, PointScale, display_geometry, selection_layer, ViewSync, base_map, district_labels, district_layer, project_layers
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import load_plan
 from ui_text import t
@@ -197,6 +197,10 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float
     # so that a filter change only replaces the project layers.
     Legend(open_=legend_open).add_to(m)
     layers = project_layers(frame, basemap.overlay_crs, state.lang)
+    if state.item:
+        selected = selection_layer(frame[frame["id"] == state.item], basemap.overlay_crs)
+        if selected is not None:
+            layers.append(selected)
     import folium
 
     control = folium.LayerControl(collapsed=True)
@@ -236,8 +240,9 @@ def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, in
     rows = frame[frame["id"] == item_id]
     if rows.empty or rows.iloc[0].geometry is None:
         return None
-    c = rows.iloc[0].geometry.centroid
-    return (c.y, c.x, 14)
+    shown = display_geometry(rows).iloc[0]  # an estimate is framed with its whole circle
+    b = shown.bounds
+    return ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, min(15, zoom_for(b)))
 
 
 def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:

@@ -215,6 +215,22 @@ def project_layers(frame: gpd.GeoDataFrame, crs: str, lang: str = "zh") -> list[
     return layers
 
 
+def selection_layer(rows: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup | None:
+    """A bold outline around the selected item, so the card and the map point at the same thing."""
+    rows = rows[rows.geometry.notna()]
+    if rows.empty:
+        return None
+    shown = _shift(gpd.GeoDataFrame(geometry=display_geometry(rows), crs=4326), crs)
+    fg = folium.FeatureGroup(name="选中项目 Selected item", control=False)
+    folium.GeoJson(
+        shown.to_json(),
+        style_function=lambda f: {"color": "#111", "weight": 4, "fillOpacity": 0, "radius": 12},
+        marker=folium.CircleMarker(radius=12, keep_size=True),
+        interactive=False,
+    ).add_to(fg)
+    return fg
+
+
 def _row_props(row, lang: str) -> dict:
     props = {
         "id": row["id"],
@@ -340,7 +356,7 @@ class PointScale(MacroElement):
         (function(map) {
           function size(z) { return z <= 9 ? 3.5 : z <= 10 ? 4.5 : z <= 12 ? 6 : 7; }
           function fit(layer) {
-            if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle)) {
+            if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle) && !layer.options.keepSize) {
               layer.setRadius(size(map.getZoom()));
             }
           }
