@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,36 +59,24 @@ class Paragraph:
     column_no: int | None = None
     column_title: str | None = None
 
+    def _citation(self, labels: dict[str, Callable[[int], str]], sep: str, preface: str) -> str:
+        numbers = (("part", self.part_no), ("chapter", self.chapter_no),
+                   ("section", self.section_no), ("column", self.column_no))
+        bits = [labels[kind](n) for kind, n in numbers if n]
+        return sep.join(bits or [preface]) + f" ({self.id})"
+
     @property
     def citation_zh(self) -> str:
         """Human-readable location in the plan, in Chinese."""
-        bits: list[str] = []
-        if self.part_no:
-            bits.append(f"第{_to_cn(self.part_no)}篇")
-        if self.chapter_no:
-            bits.append(f"第{_to_cn(self.chapter_no)}章")
-        if self.section_no:
-            bits.append(f"第{_to_cn(self.section_no)}节")
-        if self.column_no:
-            bits.append(f"专栏{self.column_no}")
-        if not bits:
-            bits.append("前言")
-        return " · ".join(bits) + f" ({self.id})"
+        return self._citation({"part": lambda n: f"第{_to_cn(n)}篇", "chapter": lambda n: f"第{_to_cn(n)}章",
+                               "section": lambda n: f"第{_to_cn(n)}节", "column": lambda n: f"专栏{n}"},
+                              " · ", "前言")
 
     @property
     def citation_en(self) -> str:
-        bits: list[str] = []
-        if self.part_no:
-            bits.append(f"Part {self.part_no}")
-        if self.chapter_no:
-            bits.append(f"Chapter {self.chapter_no}")
-        if self.section_no:
-            bits.append(f"Section {self.section_no}")
-        if self.column_no:
-            bits.append(f"Box {self.column_no}")
-        if not bits:
-            bits.append("Preface")
-        return ", ".join(bits) + f" ({self.id})"
+        return self._citation({"part": lambda n: f"Part {n}", "chapter": lambda n: f"Chapter {n}",
+                               "section": lambda n: f"Section {n}", "column": lambda n: f"Box {n}"},
+                              ", ", "Preface")
 
 
 def _to_cn(n: int) -> str:
