@@ -17,7 +17,7 @@ from branca.element import MacroElement, Template
 import settings
 from geo.boundaries import display_districts
 from geo.coords import from_wgs84
-from layers.basemaps import BASEMAPS, Basemap
+from layers.basemaps import Basemap
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, PLAN_STAGES, PRECISIONS
 
 GROUP_COLOURS: dict[str, str] = {

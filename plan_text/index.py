@@ -91,15 +91,6 @@ def _to_cn(n: int) -> str:
 
 
 @dataclass
-class Heading:
-    no: int
-    title: str
-    kind: str  # "part" | "chapter" | "section"
-    part_no: int | None = None
-    chapter_no: int | None = None
-
-
-@dataclass
 class PlanIndex:
     """All paragraphs in reading order, with lookups by id and by heading."""
 
