@@ -253,7 +253,10 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
     table["districts"] = table["districts"].map(lambda ds: "、".join(load_profiles()[d].name_zh for d in ds))
     event = st.dataframe(table, hide_index=True, width="stretch", key=key,
                          on_select="rerun", selection_mode="single-row",
-                         column_config={"id": None})
+                         column_config={"id": None, "name_zh": "名称", "name_en": "Name",
+                                        "category": "类别 Category", "plan_stage": "规划阶段 Stage",
+                                        "stage_phrase": "规划表述 Wording", "districts": "所在区 Districts",
+                                        "precision": "定位精度 Precision", "citation": "出处 Source"})
     rows = event.selection.rows if event is not None else []
     if rows:
         picked = table.iloc[rows[0]]["id"]
@@ -329,12 +332,14 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     with c1:
         st.markdown(f"**{t('district.by_chapter', lang)}**")
         by_ch = sub["chapter"].value_counts().sort_index()
-        by_ch.index = [f"第{_cn(int(c))}章" for c in by_ch.index]
+        by_ch.index = [f"{int(c):02d} 第{_cn(int(c))}章" for c in by_ch.index]  # the number keeps plan order
         st.bar_chart(by_ch, horizontal=True)
     with c2:
         st.markdown(f"**{t('district.by_stage', lang)}**")
         by_stage = sub["plan_stage"].value_counts()
-        by_stage.index = [PLAN_STAGES[s][0] for s in by_stage.index]
+        order = {s: i for i, s in enumerate(PLAN_STAGES)}
+        by_stage = by_stage.sort_index(key=lambda idx: idx.map(order))
+        by_stage.index = [f"{order[s] + 1} {PLAN_STAGES[s][0]}" for s in by_stage.index]
         st.bar_chart(by_stage, horizontal=True)
     st.download_button(t("district.export", lang), to_csv_bytes(sub.drop(columns=["citation"])),
                        f"shenzhen-14fyp-{did}.csv", "text/csv", key="district_csv")
