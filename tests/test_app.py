@@ -188,3 +188,14 @@ def test_exports_carry_exactly_the_rows_of_the_table():
     geo_ids = [f["id"] for f in json.loads(to_geojson_bytes(sub))["features"]]
     assert table_ids == csv_ids == geo_ids
     assert len(at.get("download_button")) >= 2
+
+
+def test_clicking_show_on_map_in_the_plan_opens_that_paragraph_with_its_items():
+    frame = catalogue_frame()
+    pid = "ch06-s03-p12"
+    at = run_app(view="plan", para="ch06-s03-p07")
+    at.button(key=f"show_{pid}").click().run()
+    assert at.query_params["para"] in (pid, [pid])
+    body = texts(at)
+    for name in frame[frame["cited_in"].map(lambda ids: pid in ids)]["name_zh"]:
+        assert name in body
