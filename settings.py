@@ -36,3 +36,6 @@ AREA_CRS: str = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 
 DISPLAY_SIMPLIFY_TOLERANCE: float = 0.0003
 
 OSM_ATTRIBUTION: str = "© OpenStreetMap contributors (ODbL 1.0)"
+
+# Load testing only: multiply the catalogue with marked synthetic copies (see layers/synthetic.py).
+SCALE_ENV: str = "SZ_PLAN_MAP_SCALE"

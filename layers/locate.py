@@ -6,6 +6,7 @@ known only to a district or not located at all keep a null geometry.
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -162,5 +163,14 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
 
 @lru_cache(maxsize=1)
 def catalogue_frame() -> gpd.GeoDataFrame:
-    """The shipped catalogue, located (cached: built once per process)."""
-    return build_frame(load_catalogue(), load_osm_locations(), load_plan())
+    """The shipped catalogue, located (cached: built once per process).
+
+    For load testing only, settings.SCALE_ENV=N adds N-1 clearly marked synthetic copies.
+    """
+    frame = build_frame(load_catalogue(), load_osm_locations(), load_plan())
+    factor = int(os.environ.get(settings.SCALE_ENV, "1") or 1)
+    if factor > 1:
+        from layers.synthetic import scaled
+
+        frame = scaled(frame, factor)
+    return frame

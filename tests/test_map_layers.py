@@ -87,8 +87,8 @@ def test_gaode_overlays_are_shifted_into_gcj02():
             else shape(fg["geometry"]).exterior.coords
         for (lon, lat), (glon, glat) in list(zip(ring_w, ring_g))[::50]:
             expected = prcoords.wgs_gcj(prcoords.Coords(lat, lon))
-            assert glat == pytest.approx(expected.lat, abs=1e-6)
-            assert glon == pytest.approx(expected.lon, abs=1e-6)
+            assert glat == pytest.approx(expected.lat, abs=1.2e-5)  # both sides are sent rounded to 5 decimals (~1 m)
+            assert glon == pytest.approx(expected.lon, abs=1.2e-5)  # both sides are sent rounded to 5 decimals (~1 m)
         assert pw  # non-empty
 
 
@@ -106,7 +106,7 @@ def test_gaode_shift_applies_to_project_layers_too():
     lon, lat = first_point(wgs)
     glon, glat = first_point(gcj)
     expected = prcoords.wgs_gcj(prcoords.Coords(lat, lon))
-    assert (glat, glon) == pytest.approx((expected.lat, expected.lon), abs=1e-6)
+    assert (glat, glon) == pytest.approx((expected.lat, expected.lon), abs=1.2e-5)  # both sides are sent rounded to 5 decimals (~1 m)
 
 
 def test_precision_grades_are_drawn_honestly():
@@ -118,11 +118,16 @@ def test_precision_grades_are_drawn_honestly():
                 for f in child.data["features"]:
                     features[f["properties"]["id"]] = f
     assert features["exact-pt"]["geometry"]["type"] == "Point"
-    # an estimate is drawn as its circle of uncertainty, not as a pin
-    circle = shape(features["approx-pt"]["geometry"])
-    assert circle.geom_type == "Polygon"
-    radius_m = gpd.GeoSeries([circle], crs=4326).to_crs(32650).iloc[0].area ** 0.5 / 3.14159 ** 0.5
-    assert radius_m == pytest.approx(2000, rel=0.02)
+    # an estimate is drawn as its circle of uncertainty (Leaflet L.Circle in metres), not as a pin
+    assert features["approx-pt"]["properties"]["radius_m"] == 2000
+    circle_layers = [c for layer in layers for c in layer._children.values()
+                     if isinstance(c, folium.GeoJson) and any(f["properties"]["id"] == "approx-pt" for f in c.data["features"])]
+    assert isinstance(circle_layers[0].marker, folium.Circle)
+    assert circle_layers[0].style_function(features["approx-pt"])["radius"] == 2000
+    assert circle_layers[0].style_function(features["approx-pt"])["dashArray"] == "6 4"
+    exact_layer = [c for layer in layers for c in layer._children.values()
+                   if isinstance(c, folium.GeoJson) and any(f["properties"]["id"] == "exact-pt" for f in c.data["features"])]
+    assert isinstance(exact_layer[0].marker, folium.CircleMarker) and not isinstance(exact_layer[0].marker, folium.Circle)
     assert features["line"]["geometry"]["type"] == "LineString"
     # district-level and unlocated items are never drawn as features
     assert "district-only" not in features and "not-located" not in features

@@ -1,0 +1,443 @@
+"""Benchmark: the app as a user feels it, side by side with a static Leaflet baseline, in one run.
+
+    python -m bench.run            # full run (a few minutes)
+    python -m bench.run --quick    # short smoke run; never fails on timing
+
+Figures are medians over several runs with the first (warm-up) dropped. See bench/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import settings  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@dataclass
+class Row:
+    figure: str
+    app: float | None
+    base: float | None = None
+    unit: str = ""
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.app or not self.base else self.app / self.base
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, *args, **kwargs) -> Row:
+        row = Row(*args, **kwargs)
+        self.rows.append(row)
+        return row
+
+    def table(self) -> str:
+        head = "| figure | app | baseline / floor | ratio | target | met |\n|---|---:|---:|---:|---|---|"
+        lines = [head]
+        for r in self.rows:
+            fmt = (lambda v: "—" if v is None else f"{v:,.1f} {r.unit}".strip())
+            met = "—" if r.met is None else ("yes" if r.met else "NO")
+            ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
+            note = f" ({r.note})" if r.note else ""
+            lines.append(f"| {r.figure}{note} | {fmt(r.app)} | {fmt(r.base)} | {ratio} | {r.target} | {met} |")
+        return "\n".join(lines)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def drop_warmup(values: list[float]) -> list[float]:
+    return values[1:] if len(values) > 1 else values
+
+
+# ---------------------------------------------------------------- server side
+
+def random_states(frame, n: int, seed: int = 7):
+    from layers.filters import ViewState
+    from layers.schema import CATEGORIES, DISTRICT_IDS, PLAN_STAGES
+
+    rng = random.Random(seed)
+    chapters = sorted({int(c) for c in frame["chapter"].dropna()})
+    for _ in range(n):
+        yield ViewState(
+            chapters=tuple(rng.sample(chapters, rng.randint(0, 2))),
+            stages=tuple(rng.sample(list(PLAN_STAGES), rng.randint(0, 2))),
+            categories=tuple(rng.sample(list(CATEGORIES), rng.randint(0, 3))),
+            districts=tuple(rng.sample(list(DISTRICT_IDS), rng.randint(0, 2))),
+        )
+
+
+def build_map_strings(frame, state) -> tuple[int, int, int]:
+    """Everything the app computes per filter change, down to the strings sent to the browser.
+
+    Mirrors app.render_map + st_folium's rendering (its module-level helpers), without Streamlit.
+    Returns the byte sizes of (base map script, project layer scripts, layer control script).
+    """
+    import folium
+    from streamlit_folium import _get_feature_group_string, _get_layer_control_string, _get_map_string
+
+    from layers import filters
+    from layers.basemaps import BASEMAPS
+    from layers.map_layers import (Legend, PointScale, ViewSync, base_map, district_labels, district_layer,
+                                   project_layers)
+
+    sub = filters.apply(frame, state)
+    m = base_map(BASEMAPS["none"])
+    ViewSync().add_to(m)
+    PointScale().add_to(m)
+    district_layer("wgs84").add_to(m)
+    district_labels("wgs84").add_to(m)
+    Legend().add_to(m)
+    layers = project_layers(sub, "wgs84")
+    m.get_root().render()
+    base = _get_map_string(m)
+    groups = "".join(_get_feature_group_string(fg, map=m, idx=i) for i, fg in enumerate(layers))
+    control = _get_layer_control_string(folium.LayerControl(), m)
+    return len(base.encode()), len(groups.encode()), len(control.encode())
+
+
+def server_figures(report: Report, quick: bool) -> dict:
+    from geo.boundaries import display_districts
+    from layers.filters import ViewState
+    from layers.locate import catalogue_frame
+    from layers.synthetic import scaled
+
+    frame = catalogue_frame()
+    out = {}
+    for factor in (1, 10):
+        data = scaled(frame, factor)
+        states = list(random_states(data, 12 if quick else 60))
+        times = []
+        for st in [ViewState()] + states:
+            t0 = time.perf_counter()
+            build_map_strings(data, st)
+            times.append((time.perf_counter() - t0) * 1000)
+        times = drop_warmup(times)
+        label = "" if factor == 1 else " at 10× data (synthetic copies)"
+        report.add(f"server: map build per filter change, median{label}", statistics.median(times), unit="ms")
+        report.add(f"server: map build per filter change, p95{label}", pct(times, 0.95), unit="ms")
+        out[factor] = times
+    base, groups, control = build_map_strings(frame, ViewState())
+    districts_bytes = len(display_districts().to_json().encode())
+    out["payload"] = {"base_map": base, "project_layers": groups, "layer_control": control}
+    out["baseline_payload"] = baseline_payload(frame)
+    app_data = base + groups + control
+    report.add("payload: districts (app base map script vs baseline GeoJSON)", base / 1024,
+               out["baseline_payload"]["districts"] / 1024, unit="KiB",
+               note=f"districts GeoJSON alone {districts_bytes / 1024:.0f} KiB")
+    report.add("payload: projects (app feature groups vs baseline GeoJSON)", (groups + control) / 1024,
+               out["baseline_payload"]["projects"] / 1024, unit="KiB")
+    row = report.add("payload: map data total", app_data / 1024, sum(out["baseline_payload"].values()) / 1024,
+                     unit="KiB", target="≤ 1.3× baseline")
+    row.met = row.ratio is not None and row.ratio <= 1.3
+    return out
+
+
+def baseline_payload(frame) -> dict:
+    d, p = baseline_data(frame)
+    return {"districts": len(d.encode()), "projects": len(p.encode())}
+
+
+def baseline_data(frame) -> tuple[str, str]:
+    """The baseline's two GeoJSON files, from the same sources as the app."""
+    from geo.boundaries import display_districts
+    from layers.map_layers import display_geometry, rounded
+
+    d = display_districts()[["id", "name_zh", "name_en", "geometry"]].copy()
+    d["geometry"] = [rounded(g) for g in d.geometry]  # the same ~1 m coordinates the app sends
+    districts = d.to_json(drop_id=True)
+    drawn = frame[frame.geometry.notna()].copy()
+    drawn["geometry"] = [rounded(g) for g in display_geometry(drawn)]
+    projects = drawn[["id", "name_zh", "name_en", "category", "precision", "geometry"]].to_json(drop_id=True)
+    return districts, projects
+
+
+# ---------------------------------------------------------------- browser side
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(script: Path, env_extra: dict | None = None):
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.enableStaticServing", "true"],
+        cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    try:
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextmanager
+def baseline_server(frame):
+    tmp = Path(tempfile.mkdtemp(prefix="baseline-"))
+    shutil.copytree(ROOT / "bench" / "baseline", tmp, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "static" / "vendor" / "leaflet", tmp / "vendor" / "leaflet")
+    (tmp / "data").mkdir()
+    d, p = baseline_data(frame)
+    (tmp / "data" / "districts.geojson").write_text(d, encoding="utf-8")
+    (tmp / "data" / "projects.geojson").write_text(p, encoding="utf-8")
+    handler = partial(type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(tmp))
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    finally:
+        server.shutdown()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def floor_app_dir() -> Path:
+    """A one-point Streamlit map with the same offline assets (static/ linked beside it)."""
+    tmp = Path(tempfile.mkdtemp(prefix="floor-"))
+    shutil.copy(ROOT / "bench" / "floor_app.py", tmp / "floor_app.py")
+    (tmp / "static").symlink_to(ROOT / "static")
+    return tmp / "floor_app.py"
+
+
+class Browser:
+    def __init__(self, pw):
+        self.browser = pw.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                          headless=True, args=CHROMIUM_ARGS)
+
+    def page(self):
+        ctx = self.browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+        page = ctx.new_page()
+        page.bytes = 0
+        page.sent = []
+        page.on("response", lambda resp: setattr(page, "bytes", page.bytes + int(resp.headers.get("content-length") or 0)))
+        page.on("websocket", lambda ws: (ws.on("framereceived", lambda f: setattr(page, "bytes", page.bytes + len(f))),
+                                         ws.on("framesent", lambda f: page.sent.append(f))))
+        return ctx, page
+
+
+def folium_frame(page):
+    for f in page.frames:
+        if "streamlit_folium" in f.url:
+            return f
+    return None
+
+
+def wait_map(page, min_paths: int, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        f = folium_frame(page)
+        if f is not None:
+            try:
+                if f.evaluate("() => document.querySelectorAll('.leaflet-container').length") and \
+                        f.evaluate("() => document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length") >= min_paths:
+                    return
+            except Exception:  # noqa: BLE001 - the frame may be replaced while it loads
+                pass
+        page.wait_for_timeout(20)
+    raise TimeoutError("the map did not render")
+
+
+def cold_load(browser: Browser, url: str, kind: str, runs: int) -> tuple[list[float], int, float]:
+    times, payload, heap = [], 0, 0.0
+    for _ in range(runs):
+        ctx, page = browser.page()
+        t0 = time.perf_counter()
+        page.goto(url)
+        if kind == "baseline":
+            page.wait_for_function("() => window.__rendered && document.querySelectorAll('path.leaflet-interactive').length >= 11")
+        else:
+            wait_map(page, 11 if kind == "app" else 1)
+        times.append(time.perf_counter() - t0)
+        page.wait_for_timeout(300)
+        payload = page.bytes
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        heap = next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "JSHeapUsedSize")
+        ctx.close()
+    return drop_warmup(times), payload, heap / 2**20
+
+
+def count_paths(page) -> int:
+    return folium_frame(page).evaluate("() => document.querySelectorAll('path.leaflet-interactive').length")
+
+
+def app_filter_latency(browser: Browser, url: str, queries: list[str], rounds: int) -> tuple[list[float], int]:
+    ctx, page = browser.page()
+    page.goto(url)
+    wait_map(page, 11)
+    page.wait_for_timeout(1500)
+    box = page.get_by_label("名称筛选(中文或英文)")
+    times = []
+    for i in range(rounds):
+        q = queries[i % len(queries)]
+        before = count_paths(page)
+        t0 = time.perf_counter()
+        box.fill(q)
+        box.press("Enter")
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            f = folium_frame(page)
+            try:
+                if f is not None and f.evaluate("() => document.querySelectorAll('path.leaflet-interactive').length") != before:
+                    break
+            except Exception:  # noqa: BLE001
+                pass
+            page.wait_for_timeout(5)
+        times.append((time.perf_counter() - t0) * 1000)
+        page.wait_for_timeout(400)
+    # reruns caused by panning and zooming: messages the page sends to the server
+    f = folium_frame(page)
+    settled = len(page.sent)
+    box_el = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+    cx, cy = box_el["x"] + box_el["width"] / 2, box_el["y"] + box_el["height"] / 2
+    for dx in (120, -80, 60, -100, 40):
+        page.mouse.move(cx, cy)
+        page.mouse.down()
+        page.mouse.move(cx + dx, cy + dx / 2, steps=5)
+        page.mouse.up()
+        page.wait_for_timeout(200)
+    for _ in range(2):
+        f.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(400)
+    page.wait_for_timeout(1500)
+    reruns = len(page.sent) - settled
+    ctx.close()
+    return drop_warmup(times), reruns
+
+
+def baseline_filter_latency(browser: Browser, url: str, queries: list[str], rounds: int) -> list[float]:
+    ctx, page = browser.page()
+    page.goto(url)
+    page.wait_for_function("() => window.__rendered")
+    times = []
+    for i in range(rounds):
+        q = queries[i % len(queries)]
+        times.append(page.evaluate("""async q => { const t0 = performance.now(); applyFilter(q);
+            await new Promise(r => requestAnimationFrame(() => r())); return performance.now() - t0; }""", q))
+    ctx.close()
+    return drop_warmup(times)
+
+
+def browser_figures(report: Report, quick: bool) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from layers.locate import catalogue_frame
+
+    frame = catalogue_frame()
+    runs = 3 if quick else 6
+    rounds = 4 if quick else 16
+    queries = ["机场", "", "大学", "", "枢纽", ""]
+    out = {}
+    with sync_playwright() as pw:
+        browser = Browser(pw)
+        with baseline_server(frame) as base_url:
+            base_times, base_bytes, base_heap = cold_load(browser, base_url, "baseline", runs)
+            base_filter = baseline_filter_latency(browser, base_url, queries, rounds)
+        with streamlit_server(floor_app_dir()) as (floor_url, _):
+            floor_times, floor_bytes, floor_heap = cold_load(browser, floor_url, "floor", runs)
+        with streamlit_server(ROOT / "app.py") as (app_url, proc):
+            app_times, app_bytes, app_heap = cold_load(browser, app_url, "app", runs)
+            app_filter, reruns = app_filter_latency(browser, app_url, queries, rounds)
+            rss = peak_rss_mb(proc.pid)
+        report.add("browser: cold load to map rendered, median (vs baseline page)", statistics.median(app_times),
+                   statistics.median(base_times), unit="s")
+        row = report.add("browser: cold load to map rendered, median (vs Streamlit floor)", statistics.median(app_times),
+                         statistics.median(floor_times), unit="s", target="≤ floor + 0.5 s")
+        row.met = statistics.median(app_times) <= statistics.median(floor_times) + 0.5
+        report.add("browser: bytes received on cold load, incl. framework", app_bytes / 1024, base_bytes / 1024, unit="KiB",
+                   note=f"floor {floor_bytes / 1024:.0f} KiB")
+        report.add("browser: filter change to map updated, p50", statistics.median(app_filter),
+                   statistics.median(base_filter), unit="ms")
+        row = report.add("browser: filter change to map updated, p95", pct(app_filter, 0.95), pct(base_filter, 0.95),
+                         unit="ms", target="≤ 500 ms")
+        row.met = pct(app_filter, 0.95) <= 500
+        row = report.add("browser: reruns from 5 pans and 2 zooms", reruns, 0, target="0")
+        row.met = reruns == 0
+        report.add("browser: JS heap used after load", app_heap, base_heap, unit="MiB", note=f"floor {floor_heap:.1f} MiB")
+        row = report.add("server: peak RSS while serving", rss, unit="MB", target="≤ 300 MB")
+        row.met = rss <= 300
+        with streamlit_server(ROOT / "app.py", {settings.SCALE_ENV: "10"}) as (app10_url, _):
+            app10_filter, _ = app_filter_latency(browser, app10_url, queries, rounds)
+        row = report.add("browser: filter change to map updated, p95 at 10× data (synthetic copies)", pct(app10_filter, 0.95),
+                         unit="ms", target="≤ 1000 ms")
+        row.met = pct(app10_filter, 0.95) <= 1000
+        browser.browser.close()
+        out.update(app_load=app_times, base_load=base_times, floor_load=floor_times, app_filter=app_filter,
+                   base_filter=base_filter, app10_filter=app10_filter, reruns=reruns, rss_mb=rss)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short smoke run")
+    parser.add_argument("--server-only", action="store_true", help="skip the browser figures")
+    args = parser.parse_args(argv)
+    report = Report()
+    raw = {"server": server_figures(report, args.quick)}
+    if not args.server_only:
+        raw["browser"] = browser_figures(report, args.quick)
+    text = report.table()
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%dT%H%M%S")
+    (RESULTS / f"bench-{stamp}.md").write_text(text + "\n", encoding="utf-8")
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(raw, default=float, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
