@@ -466,8 +466,9 @@ def main() -> None:
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
     with st.sidebar:
-        st.caption(t("link", lang))
-        st.code((st.context.url or "") + ("?" + urlencode(query) if query else ""), language=None, wrap_lines=True)
+        # Plain text, not st.code: the code element's highlighter is a 1.5 MB download on first paint.
+        link = (st.context.url or "") + ("?" + urlencode(query) if query else "")
+        st.caption(f"{t('link', lang)}:  \n`{link}`")
 
 
 main()

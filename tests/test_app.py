@@ -160,7 +160,7 @@ def test_every_basemap_renders_without_error(basemap):
 
 def test_link_to_this_view_carries_the_filters():
     at = run_app(ch="6", stage="study")
-    link = at.sidebar.code[-1].value
+    link = at.sidebar.caption[-1].value
     assert "ch=6" in link and "stage=study" in link
 
 
