@@ -159,3 +159,25 @@ def test_every_named_work_of_a_column_row_is_catalogued(frame, pid, after, befor
 ])
 def test_column_5_transport_works_are_catalogued(frame, name):
     assert _catalogued(frame, name), name
+
+
+def test_coordinates_entered_in_gcj02_or_bd09_are_converted_to_wgs84(tmp_path):
+    import prcoords
+
+    from layers.locate import build_frame, load_osm_locations
+
+    base = {"name_zh": "甲", "name_en": "x", "category": "hub", "paragraph_id": "ch06-s03-p12",
+            "quote": "西丽枢纽", "stage_phrase": "加快推进", "plan_stage": "construction"}
+    lon, lat = 113.95, 22.59
+    items = [dict(base, id=f"p-{crs}", location={"method": "point", "precision": "approximate", "lon": lon,
+                                                 "lat": lat, "crs": crs, "radius_m": 1000, "note": "test"})
+             for crs in ("wgs84", "gcj02", "bd09")]
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(items, allow_unicode=True), encoding="utf-8")
+    frame = build_frame(tuple(s.item for s in load_items(tmp_path)), load_osm_locations(), load_plan()).set_index("id")
+    assert (frame.loc["p-wgs84"].geometry.x, frame.loc["p-wgs84"].geometry.y) == (lon, lat)
+    g = prcoords.gcj_wgs_bored(prcoords.Coords(lat, lon))
+    assert frame.loc["p-gcj02"].geometry.x == pytest.approx(g.lon, abs=1e-6)
+    assert frame.loc["p-gcj02"].geometry.y == pytest.approx(g.lat, abs=1e-6)
+    b = prcoords.bd_wgs(prcoords.Coords(lat, lon))
+    assert frame.loc["p-bd09"].geometry.x == pytest.approx(b.lon, abs=2e-5)
+    assert "entered in GCJ02" in frame.loc["p-gcj02"]["location_source"]
