@@ -71,7 +71,7 @@ def sync_map_position() -> None:
     """Take the map position the browser wrote into the URL (without a rerun) into the state."""
     qp = st.query_params
     try:
-        lat, lon, zoom = float(qp["lat"]), float(qp["lon"]), int(qp["zoom"])
+        lat, lon, zoom = float(qp["lat"]), float(qp["lon"]), float(qp["zoom"])
     except (KeyError, ValueError):
         return
     if 21.5 <= lat <= 24.0 and 113.0 <= lon <= 116.0 and 8 <= zoom <= 18:
@@ -175,8 +175,8 @@ def district_profile(did: str, lang: str, plan) -> None:
         st.warning(t("boundary.approx", lang))
 
 
-def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float, float, int] | None,
-               key: str = MAP_KEY, height: int = 620, start: tuple[float, float, int] | None = None,
+def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float, float, float] | None,
+               key: str = MAP_KEY, height: int = 620, start: tuple[float, float, float] | None = None,
                legend_open: bool = True) -> dict | None:
     """Draw the map. The base (tiles, districts, legend) only changes with basemap or language;
     the project layers are sent as dynamic feature groups, so a filter change does not rebuild it.
@@ -234,7 +234,7 @@ def handle_click(result: dict | None) -> None:
     st.rerun()
 
 
-def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, int] | None:
+def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, float] | None:
     if not item_id:
         return None
     rows = frame[frame["id"] == item_id]

@@ -38,7 +38,7 @@ class ViewState:
     para: str | None = None  # the plan paragraph shown
     lat: float | None = None
     lon: float | None = None
-    zoom: int | None = None
+    zoom: float | None = None  # fractional: the map snaps to quarter levels
     present: bool = False  # big-screen presentation mode
 
     def with_(self, **changes: object) -> "ViewState":
@@ -62,6 +62,8 @@ def to_query(state: ViewState) -> dict[str, str]:
             out[key] = ",".join(str(v) for v in value)
         elif isinstance(value, bool):
             out[key] = "1" if value else "0"
+        elif f.name == "zoom":
+            out[key] = f"{value:g}"
         elif isinstance(value, float):
             out[key] = f"{value:.5f}"
         else:
@@ -117,7 +119,7 @@ def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set
     choice("para", paragraph_ids)
     if "q" in params or "query" in params:
         values["query"] = str(params.get("query", params.get("q", "")))[:100]
-    for key, cast, lo, hi in (("lat", float, 21.5, 24.0), ("lon", float, 113.0, 116.0), ("zoom", int, 8, 18)):
+    for key, cast, lo, hi in (("lat", float, 21.5, 24.0), ("lon", float, 113.0, 116.0), ("zoom", float, 8, 18)):
         if key in params:
             try:
                 v = cast(params[key])

@@ -64,7 +64,7 @@ def _shift(gdf: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
 
 
 def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | None = None,
-             zoom: int | None = None) -> OfflineMap:
+             zoom: float | None = None) -> OfflineMap:
     """The map without overlays: tiles (if any) and a plain background that stays legible offline."""
     m = OfflineMap(
         location=list(location or settings.MAP_CENTER),
@@ -74,10 +74,11 @@ def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | 
         prefer_canvas=False,
         min_zoom=8,
         max_zoom=18,
+        zoom_snap=0.25,  # fit the wide city-plus-Shenshan extent more closely than whole levels allow
     )
     if location is None:
         w, s_, e, n = display_districts().total_bounds
-        m.fit_bounds([[s_, w], [n, e]])
+        m.fit_bounds([[s_, w], [n, e]], padding=(12, 12))  # room for the edge districts' labels
     url = basemap.tile_url(token)
     if url and not (basemap.needs_token and not token):
         folium.TileLayer(url, attr=basemap.provider.html_attribution, name=basemap.label_zh,
@@ -307,7 +308,7 @@ class Legend(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-          var legend = L.control({position: 'bottomleft'});
+          var legend = L.control({position: 'bottomright'});
           legend.onAdd = function() {
             var div = L.DomUtil.create('div', 'map-legend');
             div.innerHTML = {{ this.html_json }};
@@ -353,7 +354,7 @@ class ViewSync(MacroElement):
             var u = new URL(w.location.href);
             u.searchParams.set('lat', c.lat.toFixed(5));
             u.searchParams.set('lon', c.lng.toFixed(5));
-            u.searchParams.set('zoom', String(Math.round(m.getZoom())));
+            u.searchParams.set('zoom', String(Math.round(m.getZoom() * 100) / 100));
             w.history.replaceState(w.history.state, '', u.toString());
           } catch (e) { /* a page that embeds the map elsewhere keeps its own URL */ }
         });

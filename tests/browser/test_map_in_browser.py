@@ -38,12 +38,25 @@ def test_map_shows_eleven_districts_offline(app_url, offline_page):
     assert offline_page.external == [], f"requests left the machine: {offline_page.external[:5]}"
 
 
+def hoverable_point(page, frame, name: str) -> tuple[float, float]:
+    """The centre of a district's label, checked to lie on a district shape and not under a control."""
+    x, y = label_centre(page, frame, name)
+    iframe = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+    folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    hit = folium_frame.evaluate(
+        "([x, y]) => { const e = document.elementFromPoint(x, y); return e ? (e.getAttribute('fill') || e.tagName) : null; }",
+        [x - iframe["x"], y - iframe["y"]])
+    assert hit in DISTRICT_FILLS, f"the label of {name} is covered by {hit!r}, not its district"
+    return x, y
+
+
 def test_hover_names_a_district_and_click_opens_its_profile(app_url, offline_page):
     page = offline_page.page
     page.goto(app_url + "/?query=zzzz")  # a filter matching no item leaves only the districts to hover
     frame = map_frame(page)
     frame.locator(".district-label", has_text="光明区").wait_for()
-    x, y = label_centre(page, frame, "光明区")
+    page.wait_for_timeout(500)  # let the initial fit settle before measuring positions
+    x, y = hoverable_point(page, frame, "光明区")
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip").first
     tooltip.wait_for(timeout=10_000)
@@ -101,7 +114,7 @@ def test_map_position_goes_into_the_link_without_rerunning(app_url, offline_page
     assert len(sent) == settled, "zooming the map sent messages to the server (a rerun)"
     url = page.url
     assert "ch=6" in url  # the filters stay in the link
-    zoom = int(url.split("zoom=")[1].split("&")[0])
+    zoom = float(url.split("zoom=")[1].split("&")[0])
     # reopening the link shows the map at the same zoom
     other = browser.new_context()
     try:
