@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVER_LOG = ROOT / "build" / "browser-tests-server.log"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -40,10 +41,13 @@ def chromium_path() -> str:
 def app_url() -> str:
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # The server's output goes to a file: an unread pipe fills up and then blocks the server.
+    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
+    log = SERVER_LOG.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -53,7 +57,7 @@ def app_url() -> str:
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("streamlit exited: " + proc.stdout.read().decode(errors="replace"))
+                raise RuntimeError("streamlit exited: " + SERVER_LOG.read_text(errors="replace"))
             time.sleep(0.5)
     else:
         proc.kill()
@@ -64,6 +68,7 @@ def app_url() -> str:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +91,10 @@ class OfflinePage:
 
     def __init__(self, browser):
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        # A cold first run of the app (fresh checkout, empty caches, a busy 2-core machine) can take
+        # well over Playwright's default 30 s; the tests wait for what they need to see instead.
+        self.context.set_default_navigation_timeout(120_000)
+        self.context.set_default_timeout(60_000)
         self.page = self.context.new_page()
         self.external: list[str] = []
         self.context.route("**/*", self._route)
