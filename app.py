@@ -226,7 +226,7 @@ def handle_click(result: dict | None) -> None:
         return
     st.session_state["last_click"] = marker
     fid = props.get("id")
-    if fid in DISTRICT_IDS and "card" not in props:
+    if fid in DISTRICT_IDS and "group" not in props:  # a district, not a project feature
         st.session_state["district"] = fid
         st.session_state["item"] = None
     elif fid:

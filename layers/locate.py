@@ -74,17 +74,22 @@ def _station_point(item: CatalogueItem, name: str, osm: pd.DataFrame) -> tuple[P
 def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None, str]:
     """Geometry in WGS84 (or None) and a human-readable location source for one item."""
     loc = item.location
-    osm_credit = f"{settings.OSM_ATTRIBUTION}; {osm['source'].iloc[0] if len(osm) else 'OSM'}"
+
+    def credit(kind: str) -> str:
+        """The attribution and the exact extract (archive and commit) the feature was taken from."""
+        sources = osm.loc[osm["kind"] == kind, "source"]
+        return f"{settings.OSM_ATTRIBUTION}; {sources.iloc[0] if len(sources) else 'OSM'}"
+
     if loc.method == "osm_station":
         resolved = [_station_point(item, n, osm) for n in loc.stations]
         geom = gpd.GeoSeries([p for p, _ in resolved], crs=4326).union_all().centroid
         names = "; ".join(label for _, label in resolved)
-        return geom, f"OSM station {names}. {osm_credit}" + (f". {loc.note}" if loc.note else "")
+        return geom, f"OSM station {names}. {credit('station')}" + (f". {loc.note}" if loc.note else "")
     if loc.method == "osm_line":
         resolved = [_station_point(item, n, osm) for n in loc.stations]
         line = LineString([p for p, _ in resolved])
         return line, ("Schematic line through OSM stations " + " → ".join(loc.stations)
-                      + f"; not the alignment. {osm_credit}" + (f". {loc.note}" if loc.note else ""))
+                      + f"; not the alignment. {credit('station')}" + (f". {loc.note}" if loc.note else ""))
     if loc.method == "osm_runway":
         rows = osm[osm["kind"] == "runway"]
         if loc.runway_ref is not None:
@@ -93,7 +98,7 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
             raise LocationError(f"item {item.id}: location.runway_ref: no OSM runway {loc.runway_ref!r}")
         geom = MultiLineString([g for g in rows["geometry"] if isinstance(g, LineString)])
         refs = ", ".join(r or "unnamed" for r in rows["ref"])
-        return geom, f"OSM runways ({refs}). {osm_credit}" + (f". {loc.note}" if loc.note else "")
+        return geom, f"OSM runways ({refs}). {credit('runway')}" + (f". {loc.note}" if loc.note else "")
     if loc.method == "point":
         lon, lat = convert_lonlat(loc.lon, loc.lat, loc.crs, "wgs84")
         crs_note = "" if loc.crs == "wgs84" else f" (entered in {loc.crs.upper()}, converted to WGS84)"

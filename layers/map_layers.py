@@ -42,6 +42,7 @@ class OfflineMap(folium.Map):
     default_js = [
         ("leaflet", f"{VENDOR}/leaflet/leaflet.js"),
         ("jquery", f"{VENDOR}/jquery/jquery.min.js"),  # folium's Popup template builds its content with $()
+        ("card_js", f"{settings.STATIC_URL}/card.js"),  # project cards and tooltips, built in the browser
     ]
     default_css = [
         ("leaflet_css", f"{VENDOR}/leaflet/leaflet.css"),
@@ -76,6 +77,7 @@ def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | 
         max_zoom=18,
         zoom_snap=0.25,  # fit the wide city-plus-Shenshan extent more closely than whole levels allow
     )
+    CardLookup().add_to(m)
     if location is None:
         w, s_, e, n = display_districts().total_bounds
         m.fit_bounds([[s_, w], [n, e]], padding=(12, 12))  # room for the edge districts' labels
@@ -142,25 +144,60 @@ def district_labels(crs: str) -> folium.FeatureGroup:
     return fg
 
 
-def _card_html(row: dict, lang: str) -> str:
-    """The project card shown in the popup: what the plan says and how well we know where it is."""
-    cat_zh, cat_en = CATEGORIES[row["category"]][1:]
-    stage_zh, stage_en = PLAN_STAGES[row["plan_stage"]][:2]
-    prec_zh, prec_en = PRECISIONS[row["precision"]][:2]
-    esc = html.escape
-    link = f"/?view=plan&para={esc(row['paragraph_id'])}"
-    return (
-        f"<div class='card'><b>{esc(row['name_zh'])}</b><br><i>{esc(row['name_en'])}</i>"
-        f"<table>"
-        f"<tr><th>类别</th><td>{esc(cat_zh)} {esc(cat_en)}</td></tr>"
-        f"<tr><th>规划表述</th><td>“{esc(row['stage_phrase'])}” → {esc(stage_zh)} {esc(stage_en)}</td></tr>"
-        f"<tr><th>原文</th><td>“{esc(row['quote'])}”</td></tr>"
-        f"<tr><th>出处</th><td><a href='{link}' target='_top'>{esc(row['citation'])}</a></td></tr>"
-        f"<tr><th>所在区</th><td>{esc(row['districts_label'])}</td></tr>"
-        f"<tr><th>定位精度</th><td>{esc(prec_zh)} {esc(prec_en)}</td></tr>"
-        f"<tr><th>位置来源</th><td class='src'>{esc(row['location_source'])}</td></tr>"
-        f"</table></div>"
-    )
+@lru_cache(maxsize=1)
+def card_lookup_json() -> str:
+    """Labels shared by every project card, sent once with the base map instead of once per feature.
+
+    Holds the category, stage and precision labels, district names and the citation of every
+    paragraph the catalogue cites; ``static/card.js`` turns a feature's few properties into its card.
+    """
+    from district_profiles import load_profiles
+    from layers.locate import catalogue_frame
+    from plan_text import load_plan
+
+    plan = load_plan()
+    cited = sorted(set(catalogue_frame()["paragraph_id"]))
+    lookup = {
+        "category": {k: f"{zh} {en}" for k, (_, zh, en) in CATEGORIES.items()},
+        "stage": {k: f"{v[0]} {v[1]}" for k, v in PLAN_STAGES.items()},
+        "precision": {k: f"{v[0]} {v[1]}" for k, v in PRECISIONS.items()},
+        "district": {d: p.name_zh for d, p in load_profiles().items()},
+        "citation": {pid: plan.get(pid).citation_zh for pid in cited},
+    }
+    # UTF-8 rather than \u escapes (a third of the bytes for Chinese); "</" escaped for a <script> block
+    return json.dumps(lookup, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+class CardLookup(MacroElement):
+    """Puts the shared card labels on the map's window (static: a filter change does not resend them)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.SZ_CARD_LOOKUP = {{ this.lookup_json }};
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CardLookup"
+        self.lookup_json = card_lookup_json()
+
+
+class ProjectCard(MacroElement):
+    """Binds the project card (popup) and the hover tooltip, both drawn by ``static/card.js``."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}
+          .bindPopup(function(layer) { return szCard(layer.feature.properties); },
+                     {maxWidth: 380, className: 'foliumpopup'})
+          .bindTooltip(function(layer) { return szTip(layer.feature.properties); }, {sticky: true});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ProjectCard"
 
 
 FUZZY = ("approximate", "zone")  # precision grades drawn as a circle of uncertainty
@@ -183,14 +220,14 @@ def _feature_style(feature: dict) -> dict:
     prec = p["precision"]
     if prec == "exact":
         return {"color": "#ffffff" if p["point"] else colour, "weight": 1.5 if p["point"] else 4,
-                "fillColor": colour, "fillOpacity": 0.95, "radius": 7}
+                "fill": bool(p["point"]), "fillColor": colour, "fillOpacity": 0.95, "radius": 7}
     if prec == "proxy":
-        return {"color": colour, "weight": 2, "dashArray": "3 3", "fillColor": colour,
+        return {"color": colour, "weight": 2, "dashArray": "3 3", "fill": True, "fillColor": colour,
                 "fillOpacity": 0.55, "radius": 7}
     if prec == "schematic":
         return {"color": colour, "weight": 3, "dashArray": "8 6", "opacity": 0.85}
     # approximate / zone: a dashed circle of uncertainty (radius in metres), lightly filled
-    return {"color": colour, "weight": 1.5, "dashArray": "6 4", "fillColor": colour,
+    return {"color": colour, "weight": 1.5, "dashArray": "6 4", "fill": True, "fillColor": colour,
             "fillOpacity": 0.12 if prec == "zone" else 0.2, "radius": p["radius_m"]}
 
 
@@ -216,15 +253,15 @@ def project_layers(frame: gpd.GeoDataFrame, crs: str, lang: str = "zh") -> list[
                 continue
             features = [{"type": "Feature", "geometry": rounded(row.geometry).__geo_interface__,
                          "properties": _row_props(row, lang)} for _, row in part.iterrows()]
-            folium.GeoJson(
+            layer = folium.GeoJson(
                 {"type": "FeatureCollection", "features": features},
                 style_function=_feature_style,
                 marker=marker,
-                tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en", "precision_label"], labels=False),
-                popup=folium.GeoJsonPopup(fields=["card"], labels=False, max_width=380),
                 highlight_function=lambda f: {"weight": 4},
                 zoom_on_click=False,
-            ).add_to(fg)
+            )
+            ProjectCard().add_to(layer)
+            layer.add_to(fg)
         layers.append(fg)
     badge_layer = district_badges(frame, crs)
     if badge_layer is not None:
@@ -233,7 +270,7 @@ def project_layers(frame: gpd.GeoDataFrame, crs: str, lang: str = "zh") -> list[
 
 
 def selection_layer(rows: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup | None:
-    """A bold outline around the selected item, so the card and the map point at the same thing."""
+    """A bold outline around the selected item, with its card open, so the card and the map point at the same thing."""
     rows = rows[rows.geometry.notna()]
     if rows.empty:
         return None
@@ -245,36 +282,57 @@ def selection_layer(rows: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup | N
         marker=folium.CircleMarker(radius=12, keep_size=True),
         interactive=False,
     ).add_to(fg)
+    anchor = _shift(rows.iloc[:1], crs).geometry.iloc[0]
+    anchor = anchor if anchor.geom_type == "Point" else anchor.interpolate(0.5, normalized=True) \
+        if anchor.geom_type in ("LineString", "MultiLineString") else anchor.representative_point()
+    OpenCard(_row_props(rows.iloc[0], "zh"), (round(anchor.y, 6), round(anchor.x, 6))).add_to(fg)
     return fg
 
 
+class OpenCard(MacroElement):
+    """Opens the selected item's card on the map (after a click, a search or a table row selection)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(fg) {
+          setTimeout(function() {
+            if (!fg._map || typeof szCard !== 'function') { return; }
+            L.popup({maxWidth: 380, className: 'foliumpopup', autoPan: false})
+              .setLatLng({{ this.latlng_json }})
+              .setContent(szCard({{ this.props_json }}))
+              .openOn(fg._map);
+          }, 0);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, props: dict, latlng: tuple[float, float]) -> None:
+        super().__init__()
+        self._name = "OpenCard"
+        self.props_json = json.dumps(props, ensure_ascii=False).replace("</", "<\\/")
+        self.latlng_json = json.dumps(list(latlng))
+
+
 def _row_props(row, lang: str) -> dict:
+    """The few properties a feature carries; the card's labels come from ``card_lookup_json``."""
     props = {
         "id": row["id"],
         "name_zh": row["name_zh"],
         "name_en": row["name_en"],
         "group": row["group"],
+        "category": row["category"],
+        "stage": row["plan_stage"],
+        "stage_phrase": row["stage_phrase"],
+        "para": row["paragraph_id"],
+        "districts": list(row["districts"]),
         "precision": row["precision"],
-        "precision_label": " ".join(PRECISIONS[row["precision"]][:2]),
+        "src": row["location_source"],
         "point": row.geometry.geom_type == "Point",
         "radius_m": None if pd.isna(row["radius_m"]) else int(row["radius_m"]),
     }
-    props["card"] = _card_html({**row.to_dict(), "citation": row_citation(row),
-                                "districts_label": districts_label(row["districts"])}, lang)
+    if row["quote"] != row["name_zh"]:  # most quotes are the name itself; the card falls back to it
+        props["quote"] = row["quote"]
     return props
-
-
-def row_citation(row) -> str:
-    from plan_text import load_plan
-
-    return load_plan().get(row["paragraph_id"]).citation_zh
-
-
-def districts_label(ids: list[str]) -> str:
-    from district_profiles import load_profiles
-
-    profiles = load_profiles()
-    return "、".join(profiles[d].name_zh for d in ids if d in profiles) or "—"
 
 
 def district_badges(frame: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup | None:

@@ -72,6 +72,11 @@ def test_every_item_has_a_location_source_and_osm_items_carry_attribution(frame)
     assert frame["location_source"].str.len().min() > 5
     osm = frame[frame["location_method"].str.startswith("osm")]
     assert osm["location_source"].str.contains("© OpenStreetMap contributors").all()
+    # each names the extract it came from: stations from the station archive, runways from the aeroway one
+    stations = osm[osm["location_method"].isin(["osm_station", "osm_line"])]["location_source"]
+    runways = osm[osm["location_method"] == "osm_runway"]["location_source"]
+    assert stations.str.contains("Railway-station_oData.zip").all() and not stations.str.contains("aeroways").any()
+    assert len(runways) and runways.str.contains("aeroways_oData.zip").all()
     manual = frame[frame["location_method"].isin(["point", "line"])]
     assert manual["location_source"].str.contains("Manual estimate|manual estimate").all()
     assert not (manual["precision"] == "exact").any()

@@ -11,8 +11,8 @@ from shapely.geometry import LineString, Point, shape
 
 import settings
 from layers.basemaps import BASEMAPS
-from layers.map_layers import (Legend, OfflineMap, base_map, district_geojson, district_layer,
-                               display_geometry, project_layers)
+from layers.map_layers import (Legend, OfflineMap, base_map, card_lookup_json, district_geojson,
+                               district_layer, display_geometry, project_layers)
 from layers.schema import CATEGORY_GROUPS
 
 
@@ -128,6 +128,14 @@ def test_precision_grades_are_drawn_honestly():
     exact_layer = [c for layer in layers for c in layer._children.values()
                    if isinstance(c, folium.GeoJson) and any(f["properties"]["id"] == "exact-pt" for f in c.data["features"])]
     assert isinstance(exact_layer[0].marker, folium.CircleMarker) and not isinstance(exact_layer[0].marker, folium.Circle)
+    # exact points are solid dots, estimates are filled lightly, lines are never filled
+    exact_style = exact_layer[0].style_function(features["exact-pt"])
+    assert exact_style["fill"] is True and exact_style["fillOpacity"] > 0.9
+    assert circle_layers[0].style_function(features["approx-pt"])["fill"] is True
+    line_layer = [c for layer in layers for c in layer._children.values()
+                  if isinstance(c, folium.GeoJson) and any(f["properties"]["id"] == "line" for f in c.data["features"])]
+    line_style = line_layer[0].style_function(features["line"])
+    assert not line_style.get("fill") and line_style["dashArray"] == "8 6"
     assert features["line"]["geometry"]["type"] == "LineString"
     # district-level and unlocated items are never drawn as features
     assert "district-only" not in features and "not-located" not in features
@@ -138,13 +146,29 @@ def test_precision_grades_are_drawn_honestly():
     assert "丁" in m.get_root().render()
 
 
-def test_popup_card_carries_citation_link_precision_and_source():
+def test_popup_card_data_carries_citation_precision_and_source():
+    """Each feature carries what its card shows; the shared labels travel once, with the base map."""
     layers = project_layers(_frame(), "wgs84")
-    card = next(f["properties"]["card"] for layer in layers for c in layer._children.values()
-                if isinstance(c, folium.GeoJson) for f in c.data["features"] if f["properties"]["id"] == "exact-pt")
-    assert "href='/?view=plan&para=ch06-s03-p07' target='_top'" in card
-    assert "第三篇 · 第六章 · 第三节 · 专栏5" in card
-    assert "精确要素" in card and "test" in card and "福田区" in card
+    props = next(f["properties"] for layer in layers for c in layer._children.values()
+                 if isinstance(c, folium.GeoJson) for f in c.data["features"] if f["properties"]["id"] == "exact-pt")
+    assert props["para"] == "ch06-s03-p07" and props["precision"] == "exact" and props["src"] == "test"
+    assert props["districts"] == ["futian"] and props["stage_phrase"]
+    lookup = json.loads(card_lookup_json())
+    assert lookup["citation"]["ch06-s03-p07"] == "第三篇 · 第六章 · 第三节 · 专栏5 (ch06-s03-p07)"
+    assert lookup["precision"]["exact"].startswith("精确要素") and lookup["district"]["futian"] == "福田区"
+    html = base_map(BASEMAPS["none"]).get_root().render()
+    assert "window.SZ_CARD_LOOKUP" in html and "/app/static/card.js" in html
+
+
+def test_cards_are_not_repeated_per_feature():
+    """The popup is bound once per layer and built in the browser, not shipped as HTML in every feature."""
+    layers = project_layers(_frame(), "wgs84")
+    m = OfflineMap()
+    for fg in layers:
+        fg.add_to(m)
+    rendered = m.get_root().render()
+    assert "szCard(layer.feature.properties)" in rendered
+    assert "<table>" not in rendered and "\\u003ctable" not in rendered
 
 
 def test_display_geometry_keeps_exact_points():

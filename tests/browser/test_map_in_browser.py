@@ -126,3 +126,31 @@ def test_map_position_goes_into_the_link_without_rerunning(app_url, offline_page
         assert frames[0].evaluate("() => map_div.getZoom()") == zoom
     finally:
         other.close()
+
+
+def test_project_card_shows_citation_and_precision_and_links_to_the_paragraph(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?query=西丽枢纽")
+    frame = map_frame(page)
+    point = frame.locator("path.leaflet-interactive[fill='#c0392b']").first  # the hub, drawn as an exact point
+    point.wait_for()
+    point.hover()
+    tooltip = frame.locator(".leaflet-tooltip", has_text="西丽枢纽").first  # the district's own may show too
+    tooltip.wait_for()
+    assert "精确要素" in tooltip.inner_text()
+    point.click()
+    card = frame.locator(".leaflet-popup-content .card")
+    card.wait_for()
+    text = card.inner_text()
+    for expected in ("西丽枢纽", "交通枢纽", "第三篇 · 第六章", "南山区", "精确要素", "OpenStreetMap"):
+        assert expected in text, f"{expected!r} missing from the card: {text!r}"
+    link = card.locator("a")
+    href = link.get_attribute("href")
+    assert href.startswith("/?view=plan&para=ch06-")
+    # the citation opens the plan at that paragraph in a new tab (the map's frame may not navigate the page)
+    with offline_page.context.expect_page() as opened:
+        link.click()
+    plan_page = opened.value
+    plan_page.wait_for_url("**view=plan**")
+    plan_page.get_by_text(href.split("para=")[1], exact=False).first.wait_for()
+    assert offline_page.external == []
