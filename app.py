@@ -5,6 +5,7 @@ This module only wires the interface; data, filters, map layers and exports live
 """
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -267,11 +268,14 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
 
 
 def export_buttons(sub: pd.DataFrame, lang: str, stem: str) -> None:
+    """CSV and GeoJSON of exactly the filtered rows, written only when a button is clicked
+    (not on every filter change, and not sent to the browser before anyone asks)."""
     c1, c2 = st.columns(2)
     gdf = sub.drop(columns=["citation"])
-    c1.download_button(t("export.csv", lang), to_csv_bytes(gdf), f"{stem}.csv", "text/csv", key=f"{stem}_csv")
-    c2.download_button(t("export.geojson", lang), to_geojson_bytes(gdf), f"{stem}.geojson",
-                       "application/geo+json", key=f"{stem}_geojson")
+    c1.download_button(t("export.csv", lang), partial(to_csv_bytes, gdf), f"{stem}.csv", "text/csv",
+                       key=f"{stem}_csv", on_click="ignore")
+    c2.download_button(t("export.geojson", lang), partial(to_geojson_bytes, gdf), f"{stem}.geojson",
+                       "application/geo+json", key=f"{stem}_geojson", on_click="ignore")
 
 
 def counts_line(sub: pd.DataFrame, lang: str) -> str:
@@ -341,8 +345,8 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         by_stage = by_stage.sort_index(key=lambda idx: idx.map(order))
         by_stage.index = [f"{order[s] + 1} {PLAN_STAGES[s][0]}" for s in by_stage.index]
         st.bar_chart(by_stage, horizontal=True)
-    st.download_button(t("district.export", lang), to_csv_bytes(sub.drop(columns=["citation"])),
-                       f"shenzhen-14fyp-{did}.csv", "text/csv", key="district_csv")
+    st.download_button(t("district.export", lang), partial(to_csv_bytes, sub.drop(columns=["citation"])),
+                       f"shenzhen-14fyp-{did}.csv", "text/csv", key="district_csv", on_click="ignore")
     results_table(sub, lang, f"district_table_{did}")
 
 

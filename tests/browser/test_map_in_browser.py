@@ -154,3 +154,29 @@ def test_project_card_shows_citation_and_precision_and_links_to_the_paragraph(ap
     plan_page.wait_for_url("**view=plan**")
     plan_page.get_by_text(href.split("para=")[1], exact=False).first.wait_for()
     assert offline_page.external == []
+
+
+def test_exported_files_carry_the_filtered_rows(app_url, offline_page, tmp_path):
+    import csv
+    import io
+    import json
+    import re
+
+    page = offline_page.page
+    page.goto(app_url + "/?query=机场")
+    map_frame(page)
+    caption = page.get_by_text(re.compile(r"共 \d+ 项")).first
+    caption.wait_for()
+    n = int(re.search(r"共 (\d+) 项", caption.inner_text()).group(1))
+    assert n > 0
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出CSV").click()
+    text = download.value.path().read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff"), "CSV without a BOM opens garbled in Excel"
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert len(rows) == n and all("机场" in r["name_zh"] or "airport" in r["name_en"].lower() for r in rows)
+    assert {"paragraph_id", "quote", "precision", "location_source"} <= set(rows[0])
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出GeoJSON").click()
+    features = json.loads(download.value.path().read_text("utf-8"))["features"]
+    assert [f["properties"]["id"] for f in features] == [r["id"] for r in rows]
