@@ -293,10 +293,12 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         st.session_state["search_done"] = picked
         st.session_state["item"] = picked
         state = state.with_(item=picked)
-    left, right = st.columns([4, 1.2] if state.present else [3, 1.3])
+    # On a big screen the map takes the full width (the city and Shenshan make a wide extent)
+    # and the card goes below it; otherwise the card sits beside the map.
+    left, right = (st.container(), st.container()) if state.present else st.columns([3, 1.3])
     with left:
         focus = focus_of(frame, state.item)
-        result = render_map(sub, state, focus, height=860 if state.present else 620,
+        result = render_map(sub, state, focus, height=720 if state.present else 620,
                             start=st.session_state.get("map_start"))
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
     with right:
