@@ -71,13 +71,14 @@ def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | 
         location=list(location or settings.MAP_CENTER),
         zoom_start=zoom or settings.MAP_ZOOM,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # a metric-only scale bar is added below
         prefer_canvas=False,
         min_zoom=8,
         max_zoom=18,
         zoom_snap=0.25,  # fit the wide city-plus-Shenshan extent more closely than whole levels allow
     )
     CardLookup().add_to(m)
+    MetricScale().add_to(m)
     if location is None:
         w, s_, e, n = display_districts().total_bounds
         m.fit_bounds([[s_, w], [n, e]], padding=(12, 12))  # room for the edge districts' labels
@@ -395,6 +396,20 @@ class Legend(MacroElement):
         self.html_json = json.dumps(
             f"<details{' open' if open_ else ''}><summary><b>图例 Legend</b></summary>" + "".join(rows) + "</details>",
             ensure_ascii=False)
+
+
+class MetricScale(MacroElement):
+    """A scale bar in kilometres only: planners here do not read miles."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, position: 'bottomleft'}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 class ViewSync(MacroElement):

@@ -186,3 +186,8 @@ def test_legend_lists_every_group_and_every_precision_symbol():
         assert zh in html and en in html
     for word in ("Exact feature", "Proxy", "Approximate", "Schematic", "District level", "Approximate boundary"):
         assert word in html
+
+
+def test_scale_bar_is_metric_only():
+    html = base_map(BASEMAPS["none"]).get_root().render()
+    assert "L.control.scale({imperial: false" in html and "L.control.scale()" not in html
