@@ -194,7 +194,7 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float
     PointScale().add_to(m)
     district_layer(basemap.overlay_crs, state.district).add_to(m)
     district_labels(basemap.overlay_crs).add_to(m)
-    # The legend is part of the static base map (counts per layer live in the layer control),
+    # The legend is part of the static base map (its counts follow the drawn features in the browser),
     # so that a filter change only replaces the project layers.
     Legend(open_=legend_open).add_to(m)
     layers = project_layers(frame, basemap.overlay_crs, state.lang)

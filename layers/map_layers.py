@@ -375,6 +375,24 @@ class Legend(MacroElement):
             return div;
           };
           legend.addTo({{ this._parent.get_name() }});
+          // Counts of what is drawn per group, kept in step with filters and the layer switcher
+          // in the browser (the legend itself is static, so a filter change does not resend it).
+          var map = {{ this._parent.get_name() }}, pending = null;
+          function recount() {
+            pending = null;
+            var counts = {};
+            map.eachLayer(function(l) {
+              var p = l.feature && l.feature.properties;
+              if (p && p.group) { counts[p.group] = (counts[p.group] || 0) + 1; }
+            });
+            var cells = legend.getContainer().querySelectorAll('[data-group]');
+            for (var i = 0; i < cells.length; i++) {
+              cells[i].textContent = counts[cells[i].getAttribute('data-group')] || 0;
+            }
+          }
+          function later() { if (!pending) { pending = setTimeout(recount, 30); } }
+          map.on('layeradd layerremove', later);
+          later();
         })();
         {% endmacro %}
     """)
@@ -384,7 +402,7 @@ class Legend(MacroElement):
         self._name = "Legend"
         rows = []
         for group, (zh, en) in CATEGORY_GROUPS.items():
-            n = "" if counts is None else f" <span class='n'>{counts.get(group, 0)}</span>"
+            n = f" <span class='n' data-group='{group}'>{'' if counts is None else counts.get(group, 0)}</span>"
             rows.append(f"<div><span class='sw' style='background:{GROUP_COLOURS[group]}'></span>{zh} {en}{n}</div>")
         rows.append("<hr>")
         rows.append("<div><span class='pt exact'></span>精确要素 Exact feature</div>")
@@ -394,7 +412,8 @@ class Legend(MacroElement):
         rows.append("<div><span class='district-badge mini'>n</span>仅知所在区 District level</div>")
         rows.append("<div><span class='sw boundary'></span>边界为近似 Approximate boundary</div>")
         self.html_json = json.dumps(
-            f"<details{' open' if open_ else ''}><summary><b>图例 Legend</b></summary>" + "".join(rows) + "</details>",
+            f"<details{' open' if open_ else ''}><summary><b>图例 Legend</b></summary>"
+            "<div class='note'>数字:图上所绘项目 Numbers: items drawn</div>" + "".join(rows) + "</details>",
             ensure_ascii=False)
 
 

@@ -87,7 +87,12 @@ def test_filter_changes_map_and_table(app_url, offline_page):
     assert after_caption != before_caption
     frame = map_frame(page)
     page.wait_for_timeout(1500)
-    assert project_feature_count(frame) < before_features or before_features == 0
+    after_features = project_feature_count(frame)
+    assert after_features < before_features or before_features == 0
+    # the legend's counts follow the filter: they add up to the features drawn
+    legend_counts = frame.locator(".map-legend [data-group]").evaluate_all(
+        "els => els.map(e => parseInt(e.textContent || '0', 10))")
+    assert len(legend_counts) == 7 and sum(legend_counts) == after_features > 0
     # only the project layers changed: the Leaflet map object (and the base layers) survived
     folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     assert folium_frame.evaluate("() => map_div.__sentinel") == "same map"
