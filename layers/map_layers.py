@@ -162,7 +162,7 @@ def card_lookup_json() -> str:
         "category": {k: f"{zh} {en}" for k, (_, zh, en) in CATEGORIES.items()},
         "stage": {k: f"{v[0]} {v[1]}" for k, v in PLAN_STAGES.items()},
         "precision": {k: f"{v[0]} {v[1]}" for k, v in PRECISIONS.items()},
-        "district": {d: p.name_zh for d, p in load_profiles().items()},
+        "district": {d: f"{p.name_zh} {p.name_en}" for d, p in load_profiles().items()},
         "citation": {pid: plan.get(pid).citation_zh for pid in cited},
     }
     # UTF-8 rather than \u escapes (a third of the bytes for Chinese); "</" escaped for a <script> block

@@ -14,13 +14,13 @@
     var districts = (p.districts || []).map(function (d) { return look("district", d); }).join("、") || "—";
     var link = "/?view=plan&para=" + encodeURIComponent(p.para);
     var rows = [
-      ["类别", esc(look("category", p.category))],
-      ["规划表述", "“" + esc(p.stage_phrase) + "” → " + esc(look("stage", p.stage))],
-      ["原文", "“" + esc(p.quote || p.name_zh) + "”"],
-      ["出处", "<a href='" + link + "' target='_blank' rel='noopener' title='在新标签页打开规划原文 Open the plan text in a new tab'>" + esc(look("citation", p.para)) + "</a>"],
-      ["所在区", esc(districts)],
-      ["定位精度", esc(look("precision", p.precision))],
-      ["位置来源", esc(p.src), "src"]
+      ["类别 Category", esc(look("category", p.category))],
+      ["规划表述 Wording", "“" + esc(p.stage_phrase) + "” → " + esc(look("stage", p.stage))],
+      ["原文 Quote", "“" + esc(p.quote || p.name_zh) + "”"],
+      ["出处 Source", "<a href='" + link + "' target='_blank' rel='noopener' title='在新标签页打开规划原文 Open the plan text in a new tab'>" + esc(look("citation", p.para)) + "</a>"],
+      ["所在区 Districts", esc(districts)],
+      ["定位精度 Precision", esc(look("precision", p.precision))],
+      ["位置来源 Location source", esc(p.src), "src"]
     ];
     return "<div class='card'><b>" + esc(p.name_zh) + "</b><br><i>" + esc(p.name_en) + "</i><table>" +
       rows.map(function (r) {

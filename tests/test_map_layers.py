@@ -155,7 +155,7 @@ def test_popup_card_data_carries_citation_precision_and_source():
     assert props["districts"] == ["futian"] and props["stage_phrase"]
     lookup = json.loads(card_lookup_json())
     assert lookup["citation"]["ch06-s03-p07"] == "第三篇 · 第六章 · 第三节 · 专栏5 (ch06-s03-p07)"
-    assert lookup["precision"]["exact"].startswith("精确要素") and lookup["district"]["futian"] == "福田区"
+    assert lookup["precision"]["exact"].startswith("精确要素") and lookup["district"]["futian"].startswith("福田区 Futian")
     html = base_map(BASEMAPS["none"]).get_root().render()
     assert "window.SZ_CARD_LOOKUP" in html and "/app/static/card.js" in html
 
