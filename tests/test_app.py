@@ -84,6 +84,43 @@ def test_chapter_filter_changes_the_results_and_the_link():
     assert at.query_params["ch"] == [str(chapter)] or at.query_params["ch"] == str(chapter)
 
 
+@pytest.mark.parametrize("key, column, field, url_key", [
+    ("f_parts", "part", "parts", "part"),
+    ("f_stages", "plan_stage", "stages", "stage"),
+    ("f_categories", "category", "categories", "cat"),
+    ("f_precisions", "precision", "precisions", "prec"),
+])
+def test_each_sidebar_filter_narrows_the_results_and_goes_into_the_link(key, column, field, url_key):
+    frame = catalogue_frame()
+    value = frame[column].value_counts().index[-1]  # the rarest value: the count must really change
+    value = int(value) if column == "part" else value
+    at = run_app()
+    at.multiselect(key=key).select(value).run()
+    expected = len(filters.apply(frame, filters.ViewState(**{field: (value,)})))
+    assert 0 < expected < len(frame)
+    assert f"共 {expected} 项" in texts(at)
+    assert at.query_params[url_key] in (str(value), [str(value)])
+
+
+def test_district_filter_includes_lines_crossing_the_district():
+    frame = catalogue_frame()
+    at = run_app()
+    at.multiselect(key="f_districts").select("longgang").run()
+    expected = filters.apply(frame, filters.ViewState(districts=("longgang",)))
+    assert f"共 {len(expected)} 项" in texts(at)
+    multi = expected[expected["districts"].map(len) > 1]
+    assert len(multi) > 0, "an item spanning several districts is listed under each of them"
+
+
+def test_part_filter_limits_the_chapter_choices():
+    at = run_app()
+    all_chapters = len(at.multiselect(key="f_chapters").options)
+    at.multiselect(key="f_parts").select(3).run()
+    part3 = {p.chapter_no for p in load_plan().paragraphs if p.part_no == 3 and p.chapter_no}
+    options = at.multiselect(key="f_chapters").options
+    assert 0 < len(options) == len(part3) < all_chapters
+
+
 def test_filters_combine_in_the_app():
     frame = catalogue_frame()
     stage = frame["plan_stage"].value_counts().index[0]
