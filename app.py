@@ -473,7 +473,8 @@ def main() -> None:
         st.query_params.from_dict(query)
     with st.sidebar:
         # Plain text, not st.code: the code element's highlighter is a 1.5 MB download on first paint.
-        link = (st.context.url or "") + ("?" + urlencode(query) if query else "")
+        base = (st.context.url or "").split("?")[0].rstrip("/") + "/"
+        link = base + ("?" + urlencode(query) if query else "")
         st.caption(f"{t('link', lang)}:  \n`{link}`")
 
 
