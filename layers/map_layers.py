@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 
 import folium
@@ -239,21 +240,29 @@ def project_layers(frame: gpd.GeoDataFrame, crs: str, lang: str = "zh") -> list[
     pin; items that are not located are not drawn (the table lists them).
     """
     drawn = _shift(frame[frame.geometry.notna()], crs)
-    fuzzy = drawn["precision"].isin(FUZZY)
+    # One pass over plain records (row-wise pandas access costs more than the rest of this put together)
+    columns = ["id", "name_zh", "name_en", "group", "category", "plan_stage", "stage_phrase", "paragraph_id",
+               "districts", "precision", "location_source", "radius_m", "quote"]
+    records = drawn[columns].to_dict("records")
+    geoms = list(drawn.geometry)
+    shapes = rounded(np.asarray(geoms, dtype=object)) if geoms else []
+    by_category: dict[str, tuple[list[dict], list[dict]]] = {}
+    for rec, geom, shape in zip(records, geoms, shapes):
+        feature = {"type": "Feature", "geometry": shape.__geo_interface__,
+                   "properties": _row_props(rec, geom.geom_type == "Point")}
+        exact, fuzzy = by_category.setdefault(rec["category"], ([], []))
+        (fuzzy if rec["precision"] in FUZZY else exact).append(feature)
     layers: list[folium.FeatureGroup] = []
     for category, (group, zh, en) in CATEGORIES.items():
-        sub = drawn[drawn["category"] == category]
-        if sub.empty:
+        if category not in by_category:
             continue
-        fg = folium.FeatureGroup(name=f"{zh} {en} ({len(sub)})", show=True)
+        parts = by_category[category]
+        fg = folium.FeatureGroup(name=f"{zh} {en} ({len(parts[0]) + len(parts[1])})", show=True)
         # Estimates travel as a point and a radius; Leaflet draws the circle of uncertainty (L.Circle,
         # in metres), so the browser gets a few bytes instead of a polygon per item.
-        for part, marker in ((sub[~fuzzy.loc[sub.index]], folium.CircleMarker(radius=7)),
-                             (sub[fuzzy.loc[sub.index]], folium.Circle(radius=1000))):
-            if part.empty:
+        for features, marker in zip(parts, (folium.CircleMarker(radius=7), folium.Circle(radius=1000))):
+            if not features:
                 continue
-            features = [{"type": "Feature", "geometry": rounded(row.geometry).__geo_interface__,
-                         "properties": _row_props(row, lang)} for _, row in part.iterrows()]
             layer = folium.GeoJson(
                 {"type": "FeatureCollection", "features": features},
                 style_function=_feature_style,
@@ -286,7 +295,8 @@ def selection_layer(rows: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup | N
     anchor = _shift(rows.iloc[:1], crs).geometry.iloc[0]
     anchor = anchor if anchor.geom_type == "Point" else anchor.interpolate(0.5, normalized=True) \
         if anchor.geom_type in ("LineString", "MultiLineString") else anchor.representative_point()
-    OpenCard(_row_props(rows.iloc[0], "zh"), (round(anchor.y, 6), round(anchor.x, 6))).add_to(fg)
+    first = rows.iloc[0]
+    OpenCard(_row_props(first, first.geometry.geom_type == "Point"), (round(anchor.y, 6), round(anchor.x, 6))).add_to(fg)
     return fg
 
 
@@ -314,8 +324,9 @@ class OpenCard(MacroElement):
         self.latlng_json = json.dumps(list(latlng))
 
 
-def _row_props(row, lang: str) -> dict:
+def _row_props(row: Mapping, is_point: bool) -> dict:
     """The few properties a feature carries; the card's labels come from ``card_lookup_json``."""
+    radius = row["radius_m"]
     props = {
         "id": row["id"],
         "name_zh": row["name_zh"],
@@ -328,8 +339,8 @@ def _row_props(row, lang: str) -> dict:
         "districts": list(row["districts"]),
         "precision": row["precision"],
         "src": row["location_source"],
-        "point": row.geometry.geom_type == "Point",
-        "radius_m": None if pd.isna(row["radius_m"]) else int(row["radius_m"]),
+        "point": is_point,
+        "radius_m": None if radius is None or pd.isna(radius) else int(radius),
     }
     if row["quote"] != row["name_zh"]:  # most quotes are the name itself; the card falls back to it
         props["quote"] = row["quote"]
