@@ -42,7 +42,6 @@ class OfflineMap(folium.Map):
 
     default_js = [
         ("leaflet", f"{VENDOR}/leaflet/leaflet.js"),
-        ("jquery", f"{VENDOR}/jquery/jquery.min.js"),  # folium's Popup template builds its content with $()
         ("card_js", f"{settings.STATIC_URL}/card.js"),  # project cards and tooltips, built in the browser
     ]
     default_css = [
@@ -361,15 +360,30 @@ def district_badges(frame: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup | 
     for d, names in counts.items():
         pt = from_wgs84(centres[d], crs) if crs != "wgs84" else centres[d]
         listing = "".join(f"<li>{html.escape(n)}</li>" for n in names)
-        folium.Marker(
+        marker = folium.Marker(
             [pt.y, pt.x],
             icon=folium.DivIcon(html=f"<div class='district-badge' title='区级定位'>{len(names)}</div>",
                                 icon_size=(28, 28), icon_anchor=(14, -12)),  # just below the name label
             tooltip=f"{len(names)} 项仅知所在区 / known only to district level",
-            popup=folium.Popup(f"<b>仅知所在区的项目 Items known only to district level</b><ul>{listing}</ul>",
-                               max_width=360),
-        ).add_to(fg)
+        )
+        HtmlPopup(f"<b>仅知所在区的项目 Items known only to district level</b><ul>{listing}</ul>").add_to(marker)
+        marker.add_to(fg)
     return fg
+
+
+class HtmlPopup(MacroElement):
+    """A popup with fixed HTML content, bound without jQuery (folium's Popup builds its content with $())."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.html_json }}, {maxWidth: 360});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "HtmlPopup"
+        self.html_json = json.dumps(html_text, ensure_ascii=False).replace("</", "<\\/")
 
 
 class Legend(MacroElement):

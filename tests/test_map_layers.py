@@ -191,3 +191,14 @@ def test_legend_lists_every_group_and_every_precision_symbol():
 def test_scale_bar_is_metric_only():
     html = base_map(BASEMAPS["none"]).get_root().render()
     assert "L.control.scale({imperial: false" in html and "L.control.scale()" not in html
+
+
+def test_map_needs_no_jquery():
+    """Every popup is bound with Leaflet alone, so the map loads one library less."""
+    m = base_map(BASEMAPS["none"])
+    district_layer("wgs84").add_to(m)
+    for fg in project_layers(_frame(), "wgs84"):
+        fg.add_to(m)
+    html = m.get_root().render()
+    assert "bindPopup" in html and "仅知所在区的项目" in html  # the district-level badge keeps its list
+    assert "$(" not in html and "jquery" not in html.lower()

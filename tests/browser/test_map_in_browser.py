@@ -185,3 +185,16 @@ def test_exported_files_carry_the_filtered_rows(app_url, offline_page, tmp_path)
         page.get_by_role("button", name="导出GeoJSON").click()
     features = json.loads(download.value.path().read_text("utf-8"))["features"]
     assert [f["properties"]["id"] for f in features] == [r["id"] for r in rows]
+
+
+def test_district_level_badge_lists_its_items_not_a_pin(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?prec=district")
+    frame = map_frame(page)
+    badge = frame.locator(".district-badge").first
+    badge.wait_for()
+    assert project_feature_count(frame) == 0  # items known only to their district are never drawn as shapes
+    badge.click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "仅知所在区的项目" in popup.inner_text() and popup.locator("li").count() == int(badge.inner_text())
