@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
@@ -69,6 +70,20 @@ def districts_for(geometry: BaseGeometry, tolerance_m: float = 0) -> list[str]:
     else:
         hits = gdf.geometry.intersects(geometry)
     return gdf.loc[hits.to_numpy(), "id"].tolist()
+
+
+def nearest_district(geometry: BaseGeometry, max_m: float) -> str | None:
+    """The id of the district nearest to ``geometry`` (WGS84) if it is within ``max_m`` metres, else None.
+
+    For a point just off a generalised coastline or in a border river, which lies in no polygon.
+    """
+    if geometry is None or geometry.is_empty:
+        return None
+    metric = _metric_districts()
+    probe = gpd.GeoSeries([geometry], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
+    distances = metric.geometry.distance(probe)
+    best = int(np.argmin(distances.to_numpy()))
+    return str(_read_districts()["id"].iloc[best]) if float(distances.iloc[best]) <= max_m else None
 
 
 def official_vs_computed() -> pd.DataFrame:

@@ -26,6 +26,7 @@ from plan_text import PlanIndex, load_plan
 STATION_SPREAD_LIMIT_M = 800.0
 # A point this close to a district boundary also counts for the neighbour (coast, reclamation).
 DISTRICT_TOLERANCE_M = 300.0
+COAST_FALLBACK_M = 2000.0  # a point in no district takes the nearest one within this distance
 
 FRAME_COLUMNS = [
     "id", "name_zh", "name_en", "category", "group", "part", "chapter", "section", "column",
@@ -124,7 +125,7 @@ def _citations(item: CatalogueItem, plan: PlanIndex) -> tuple[dict[str, object],
 
 def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanIndex) -> gpd.GeoDataFrame:
     """Resolve every item and compute the districts it lies in from its geometry."""
-    from geo.boundaries import districts_for
+    from geo.boundaries import districts_for, nearest_district
 
     rows: list[dict[str, object]] = []
     errors: list[str] = []
@@ -136,6 +137,10 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
             continue
         if geom is not None:
             districts = districts_for(geom, tolerance_m=DISTRICT_TOLERANCE_M if geom.geom_type == "Point" else 0)
+            if not districts and geom.geom_type == "Point":
+                # off a generalised coastline or in a border river: the nearest district, if close
+                near = nearest_district(geom, COAST_FALLBACK_M)
+                districts = [near] if near else []
         elif item.location.method == "district":
             districts = list(item.location.districts)
         else:

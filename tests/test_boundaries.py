@@ -11,7 +11,8 @@ from shapely.geometry import LineString, Point, Polygon
 
 import settings
 from geo import checks
-from geo.boundaries import display_districts, districts_for, load_districts, official_vs_computed
+from geo.boundaries import (display_districts, districts_for, load_districts, nearest_district,
+                            official_vs_computed)
 
 IDS = [
     "futian", "luohu", "yantian", "nanshan", "baoan", "longgang",
@@ -206,3 +207,12 @@ def test_checks_extent():
     assert not checks.in_study_extent(22.54, 114.06)  # swapped axes
     assert checks.in_study_extent(np.array([114.06, 116.0]), np.array([22.54, 22.5])).tolist() == [True, False]
     assert checks.outside_extent([Point(114.06, 22.54), Point(116.0, 22.5)], ["in", "out"]) == ["out"]
+
+
+def test_nearest_district_for_points_off_the_coast_but_not_far_away():
+    # in the Shenzhen River by Futian port: in no polygon, but plainly Futian's
+    probe = Point(114.066, 22.512)
+    assert districts_for(probe, tolerance_m=300) == []
+    assert nearest_district(probe, 2000) == "futian"
+    assert nearest_district(Point(114.16877, 22.45007), 2000) is None  # Tai Po, Hong Kong: too far
+    assert nearest_district(Point(), 2000) is None

@@ -186,3 +186,9 @@ def test_coordinates_entered_in_gcj02_or_bd09_are_converted_to_wgs84(tmp_path):
     b = prcoords.bd_wgs(prcoords.Coords(lat, lon))
     assert frame.loc["p-bd09"].geometry.x == pytest.approx(b.lon, abs=2e-5)
     assert "entered in GCJ02" in frame.loc["p-gcj02"]["location_source"]
+
+
+def test_every_drawn_item_belongs_to_a_district(frame):
+    """A district office filtering by its district sees every located item on its ground."""
+    located = frame[frame.geometry.notna()]
+    assert (located["districts"].map(len) > 0).all(), list(located[located["districts"].map(len) == 0]["id"])
