@@ -198,3 +198,28 @@ def test_district_level_badge_lists_its_items_not_a_pin(app_url, offline_page):
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "仅知所在区的项目" in popup.inner_text() and popup.locator("li").count() == int(badge.inner_text())
+
+
+def test_clicking_a_table_row_zooms_the_map_to_the_item_and_opens_its_card(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?query=西丽枢纽")
+    map_frame(page)
+    folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    zoom_before = folium_frame.evaluate("() => map_div.getZoom()")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the selection box of the first (only) row
+    page.wait_for_url("**item=xili-hub**")
+    frame = map_frame(page)
+    card = frame.locator(".leaflet-popup-content .card")
+    card.wait_for()
+    assert "西丽枢纽" in card.inner_text()
+    folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert folium_frame.evaluate("() => map_div.getZoom()") > zoom_before + 3
+    from layers.locate import catalogue_frame
+
+    hub = catalogue_frame().set_index("id").loc["xili-hub"].geometry
+    assert folium_frame.evaluate("([lat, lon]) => map_div.getBounds().contains([lat, lon])", [hub.y, hub.x])
