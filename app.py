@@ -24,7 +24,9 @@ from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES
 from plan_text import load_plan
 from ui_text import t
 
-st.set_page_config(page_title="深圳“十四五”规划地图 | Shenzhen 14th FYP Map", page_icon="🗺️", layout="wide")
+# A presentation link (present=1) opens with the sidebar folded away: the big screen shows the map.
+st.set_page_config(page_title="深圳“十四五”规划地图 | Shenzhen 14th FYP Map", page_icon="🗺️", layout="wide",
+                   initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto")
 
 MAP_KEY = "plan_map"
 # Larger type and less chrome for briefings on a big screen.

@@ -223,3 +223,14 @@ def test_clicking_a_table_row_zooms_the_map_to_the_item_and_opens_its_card(app_u
 
     hub = catalogue_frame().set_index("id").loc["xili-hub"].geometry
     assert folium_frame.evaluate("([lat, lon]) => map_div.getBounds().contains([lat, lon])", [hub.y, hub.x])
+
+
+def test_presentation_link_opens_a_full_width_map_without_the_sidebar(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?present=1")
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    sidebar = page.locator("[data-testid='stSidebar']").bounding_box()
+    assert sidebar is None or sidebar["x"] + sidebar["width"] <= 0, "the sidebar should start folded away"
+    iframe = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+    assert iframe["width"] > 0.8 * page.viewport_size["width"] and iframe["height"] >= 700
