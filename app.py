@@ -245,7 +245,7 @@ def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, fl
         return None
     shown = display_geometry(rows).iloc[0]  # an estimate is framed with its whole circle
     b = shown.bounds
-    return ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, min(15, zoom_for(b)))
+    return ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, zoom_for(b, 600, 620))
 
 
 def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
@@ -331,9 +331,9 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     with left:
         district_profile(did, lang, plan)
     with right:
-        c = load_districts().set_index("id").loc[did].geometry.centroid
-        render_map(sub, state, None, key=f"district_map_{did}", height=430, start=(c.y, c.x, 11),
-                   legend_open=False)
+        b = load_districts().set_index("id").loc[did].geometry.bounds
+        start = ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, zoom_for(b, 480, 430))
+        render_map(sub, state, None, key=f"district_map_{did}", height=430, start=start, legend_open=False)
     st.markdown(f"#### {t('district.items', lang)}")
     st.caption(counts_line(sub, lang))
     c1, c2 = st.columns(2)
@@ -392,12 +392,17 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
                     st.rerun()
 
 
-def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 600) -> int:
-    """A zoom level at which the given lon/lat bounds fit a map about width_px wide."""
+def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 600, height_px: int = 600) -> float:
+    """The zoom (in quarter levels, as the map snaps) at which lon/lat bounds fit a map of that size with a margin."""
     import math
 
-    span = max(bounds[2] - bounds[0], (bounds[3] - bounds[1]) * 1.2, 0.005)
-    return max(9, min(15, int(math.log2(width_px * 360 / (256 * span)))))
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dlon = max(bounds[2] - bounds[0], 0.005)
+    dy = max(merc(bounds[3]) - merc(bounds[1]), 0.0001)
+    z = min(math.log2(0.85 * width_px * 360 / (256 * dlon)), math.log2(0.85 * height_px * 2 * math.pi / (256 * dy)))
+    return max(8.0, min(15.0, math.floor(z * 4) / 4))
 
 
 def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: list[str], profile) -> None:
@@ -421,7 +426,7 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
         focus = None
         if not located.empty:
             b = tuple(located.total_bounds)
-            focus = ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, zoom_for(b))
+            focus = ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, zoom_for(b, 480, 420))
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)
 
 
