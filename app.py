@@ -19,7 +19,8 @@ from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
 from layers.locate import catalogue_frame
-from layers.map_layers import Legend, PointScale, display_geometry, selection_layer, ViewSync, base_map, district_labels, district_layer, project_layers
+from layers.map_layers import (Legend, PointScale, ViewSync, base_map, display_geometry, district_labels, district_layer,
+                               project_layers, selection_layer, zoom_for)
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import load_plan
 from ui_text import t
@@ -390,19 +391,6 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
                 if st.button("在地图上显示 Show on map" if n else "查看区概况 District profile", key=f"show_{p.id}"):
                     st.session_state["para"] = p.id
                     st.rerun()
-
-
-def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 600, height_px: int = 600) -> float:
-    """The zoom (in quarter levels, as the map snaps) at which lon/lat bounds fit a map of that size with a margin."""
-    import math
-
-    def merc(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    dlon = max(bounds[2] - bounds[0], 0.005)
-    dy = max(merc(bounds[3]) - merc(bounds[1]), 0.0001)
-    z = min(math.log2(0.85 * width_px * 360 / (256 * dlon)), math.log2(0.85 * height_px * 2 * math.pi / (256 * dy)))
-    return max(8.0, min(15.0, math.floor(z * 4) / 4))
 
 
 def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: list[str], profile) -> None:

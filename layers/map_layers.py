@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -62,6 +63,18 @@ def _shift(gdf: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     out = gdf.copy()
     out["geometry"] = [None if g is None else from_wgs84(g, crs) for g in gdf.geometry]
     return out
+
+
+def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 600, height_px: int = 600) -> float:
+    """The zoom (in quarter levels, as the map snaps) at which lon/lat bounds fit a map of that size with a margin."""
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dlon = max(bounds[2] - bounds[0], 0.005)
+    dy = max(merc(bounds[3]) - merc(bounds[1]), 0.0001)
+    z = min(math.log2(0.85 * width_px * 360 / (256 * dlon)), math.log2(0.85 * height_px * 2 * math.pi / (256 * dy)))
+    return max(8.0, min(15.0, math.floor(z * 4) / 4))
 
 
 def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | None = None,

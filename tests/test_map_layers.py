@@ -12,7 +12,7 @@ from shapely.geometry import LineString, Point, shape
 import settings
 from layers.basemaps import BASEMAPS
 from layers.map_layers import (Legend, OfflineMap, base_map, card_lookup_json, district_geojson,
-                               district_layer, display_geometry, project_layers)
+                               district_layer, display_geometry, project_layers, zoom_for)
 from layers.schema import CATEGORY_GROUPS
 
 
@@ -202,3 +202,26 @@ def test_map_needs_no_jquery():
     html = m.get_root().render()
     assert "bindPopup" in html and "仅知所在区的项目" in html  # the district-level badge keeps its list
     assert "$(" not in html and "jquery" not in html.lower()
+
+
+@pytest.mark.parametrize("width, height", [(480, 430), (600, 620), (1800, 720)])
+def test_zoom_for_frames_a_district_inside_the_map(width, height):
+    """At the chosen zoom the district's bounds fit the map, and a quarter level more would not leave a margin."""
+    import math
+
+    from geo.boundaries import load_districts
+
+    for did, geom in load_districts().set_index("id").geometry.items():
+        b = geom.bounds
+        z = zoom_for(b, width, height)
+        assert z * 4 == int(z * 4)  # quarter levels, as the map snaps
+
+        def pixels(zoom: float) -> tuple[float, float]:
+            scale = 256 * 2 ** zoom
+            merc = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+            return (b[2] - b[0]) / 360 * scale, (merc(b[3]) - merc(b[1])) / (2 * math.pi) * scale
+
+        w, h = pixels(z)
+        assert w <= width and h <= height, did
+        w2, h2 = pixels(z + 0.5)
+        assert z == 15 or w2 > 0.85 * width or h2 > 0.85 * height, did
