@@ -200,7 +200,7 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float
     # The legend is part of the static base map (its counts follow the drawn features in the browser),
     # so that a filter change only replaces the project layers.
     Legend(open_=legend_open).add_to(m)
-    layers = project_layers(frame, basemap.overlay_crs, state.lang)
+    layers = project_layers(frame, basemap.overlay_crs)
     if state.item:
         selected = selection_layer(frame[frame["id"] == state.item], basemap.overlay_crs)
         if selected is not None:

@@ -1,6 +1,5 @@
 """Streamlit's floor for the benchmark: a one-point map with the app's offline assets."""
 import folium
-import streamlit as st
 from streamlit_folium import st_folium
 
 from layers.map_layers import OfflineMap

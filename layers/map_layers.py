@@ -245,7 +245,7 @@ def _feature_style(feature: dict) -> dict:
             "fillOpacity": 0.12 if prec == "zone" else 0.2, "radius": p["radius_m"]}
 
 
-def project_layers(frame: gpd.GeoDataFrame, crs: str, lang: str = "zh") -> list[folium.FeatureGroup]:
+def project_layers(frame: gpd.GeoDataFrame, crs: str) -> list[folium.FeatureGroup]:
     """One toggleable layer per category, holding the located items of the (filtered) frame.
 
     Items known only to their district are drawn as a count badge on the district, never as a
