@@ -191,7 +191,8 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float
     token = st.session_state.get("tianditu_token", "")
     if basemap.needs_token and not token:
         st.caption(t("token.missing", state.lang))
-    m = base_map(basemap, token, start[:2] if start else None, start[2] if start else None)
+    m = base_map(basemap, token, start[:2] if start else None, start[2] if start else None,
+                 big_screen=state.present)
     if key == MAP_KEY:
         ViewSync().add_to(m)
     PointScale().add_to(m)

@@ -78,8 +78,11 @@ def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 600, hei
 
 
 def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | None = None,
-             zoom: float | None = None) -> OfflineMap:
-    """The map without overlays: tiles (if any) and a plain background that stays legible offline."""
+             zoom: float | None = None, big_screen: bool = False) -> OfflineMap:
+    """The map without overlays: tiles (if any) and a plain background that stays legible offline.
+
+    ``big_screen`` enlarges the labels, legend and cards drawn inside the map for a presentation.
+    """
     m = OfflineMap(
         location=list(location or settings.MAP_CENTER),
         zoom_start=zoom or settings.MAP_ZOOM,
@@ -91,6 +94,8 @@ def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | 
         zoom_snap=0.25,  # fit the wide city-plus-Shenshan extent more closely than whole levels allow
     )
     CardLookup().add_to(m)
+    if big_screen:
+        BigScreen().add_to(m)
     MetricScale().add_to(m)
     if location is None:
         w, s_, e, n = display_districts().total_bounds
@@ -453,6 +458,20 @@ class Legend(MacroElement):
             f"<details{' open' if open_ else ''}><summary><b>图例 Legend</b></summary>"
             "<div class='note'>数字:图上所绘项目 Numbers: items drawn</div>" + "".join(rows) + "</details>",
             ensure_ascii=False)
+
+
+class BigScreen(MacroElement):
+    """Marks the map container so ``static/map.css`` draws its text at presentation size."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().classList.add('sz-big-screen');
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "BigScreen"
 
 
 class MetricScale(MacroElement):

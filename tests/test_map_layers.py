@@ -225,3 +225,10 @@ def test_zoom_for_frames_a_district_inside_the_map(width, height):
         assert w <= width and h <= height, did
         w2, h2 = pixels(z + 0.5)
         assert z == 15 or w2 > 0.85 * width or h2 > 0.85 * height, did
+
+
+def test_big_screen_map_is_marked_for_presentation_sizes():
+    assert "sz-big-screen" in base_map(BASEMAPS["none"], big_screen=True).get_root().render()
+    assert "sz-big-screen" not in base_map(BASEMAPS["none"]).get_root().render()
+    css = (settings.ROOT / "static" / "map.css").read_text(encoding="utf-8")
+    assert ".sz-big-screen .district-label" in css and ".sz-big-screen .map-legend" in css
