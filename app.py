@@ -20,7 +20,7 @@ from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
 from layers.locate import catalogue_frame
 from layers.map_layers import (Legend, PointScale, ViewSync, base_map, display_geometry, district_labels, district_layer,
-                               project_layers, selection_layer, zoom_for)
+                               project_layers, selection_layer, view_for)
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import load_plan
 from ui_text import t
@@ -246,8 +246,7 @@ def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, fl
     if rows.empty or rows.iloc[0].geometry is None:
         return None
     shown = display_geometry(rows).iloc[0]  # an estimate is framed with its whole circle
-    b = shown.bounds
-    return ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, zoom_for(b, 600, 620))
+    return view_for(shown.bounds, 600, 620)
 
 
 def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
@@ -333,8 +332,7 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     with left:
         district_profile(did, lang, plan)
     with right:
-        b = load_districts().set_index("id").loc[did].geometry.bounds
-        start = ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, zoom_for(b, 480, 430))
+        start = view_for(load_districts().set_index("id").loc[did].geometry.bounds, 480, 430)
         render_map(sub, state, None, key=f"district_map_{did}", height=430, start=start, legend_open=False)
     st.markdown(f"#### {t('district.items', lang)}")
     st.caption(counts_line(sub, lang))
@@ -415,7 +413,7 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
         focus = None
         if not located.empty:
             b = tuple(located.total_bounds)
-            focus = ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, zoom_for(b, 480, 420))
+            focus = view_for(b, 480, 420)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)
 
 

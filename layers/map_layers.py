@@ -77,6 +77,11 @@ def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 600, hei
     return max(8.0, min(15.0, math.floor(z * 4) / 4))
 
 
+def view_for(bounds: tuple[float, float, float, float], width_px: int, height_px: int) -> tuple[float, float, float]:
+    """(lat, lon, zoom) that frames lon/lat bounds on a map of that size."""
+    return (bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2, zoom_for(bounds, width_px, height_px)
+
+
 def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | None = None,
              zoom: float | None = None, big_screen: bool = False) -> OfflineMap:
     """The map without overlays: tiles (if any) and a plain background that stays legible offline.
