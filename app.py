@@ -73,13 +73,9 @@ def init_state(frame: pd.DataFrame, plan) -> None:
 
 def sync_map_position() -> None:
     """Take the map position the browser wrote into the URL (without a rerun) into the state."""
-    qp = st.query_params
-    try:
-        lat, lon, zoom = float(qp["lat"]), float(qp["lon"]), float(qp["zoom"])
-    except (KeyError, ValueError):
-        return
-    if 21.5 <= lat <= 24.0 and 113.0 <= lon <= 116.0 and 8 <= zoom <= 18:
-        st.session_state["map_pos"] = (lat, lon, zoom)
+    pos = filters.map_position(st.query_params.to_dict())
+    if pos is not None:
+        st.session_state["map_pos"] = pos
 
 
 def current_state() -> filters.ViewState:

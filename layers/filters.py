@@ -71,6 +71,20 @@ def to_query(state: ViewState) -> dict[str, str]:
     return out
 
 
+# The map position a link may carry: around Shenzhen and Shenshan, at zooms the map allows.
+MAP_POSITION_RANGE: dict[str, tuple[float, float]] = {"lat": (21.5, 24.0), "lon": (113.0, 116.0), "zoom": (8, 18)}
+
+
+def map_position(params: Mapping[str, str]) -> tuple[float, float, float] | None:
+    """The (lat, lon, zoom) in query parameters, or None if any is missing or out of range."""
+    try:
+        lat, lon, zoom = (float(params[k]) for k in MAP_POSITION_RANGE)
+    except (KeyError, ValueError):
+        return None
+    ok = all(lo <= v <= hi for v, (lo, hi) in zip((lat, lon, zoom), MAP_POSITION_RANGE.values()))
+    return (lat, lon, zoom) if ok else None
+
+
 def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set[str],
                max_chapter: int = 19, max_part: int = 10) -> tuple[ViewState, list[str]]:
     """Parse query parameters; return the state and a notice for every value that was ignored."""
@@ -119,10 +133,10 @@ def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set
     choice("para", paragraph_ids)
     if "q" in params or "query" in params:
         values["query"] = str(params.get("query", params.get("q", "")))[:100]
-    for key, cast, lo, hi in (("lat", float, 21.5, 24.0), ("lon", float, 113.0, 116.0), ("zoom", float, 8, 18)):
+    for key, (lo, hi) in MAP_POSITION_RANGE.items():
         if key in params:
             try:
-                v = cast(params[key])
+                v = float(params[key])
                 if not lo <= v <= hi:
                     raise ValueError
                 values[key] = v

@@ -69,3 +69,10 @@ def test_bad_and_stale_values_are_dropped_with_a_notice():
     for bad in ("view=nowhere", "ch=99", "ch=x", "stage=finished", "dist=atlantis", "item=gone-item",
                 "para=ch99-s01-p01", "lat=91", "zoom=abc", "basemap=google", "present=yes"):
         assert bad in notices
+
+
+def test_map_position_from_a_link():
+    assert filters.map_position({"lat": "22.5", "lon": "114.05", "zoom": "12.25"}) == (22.5, 114.05, 12.25)
+    assert filters.map_position({"lat": "22.5", "lon": "114.05"}) is None  # incomplete
+    assert filters.map_position({"lat": "91", "lon": "114.05", "zoom": "12"}) is None  # out of range
+    assert filters.map_position({"lat": "x", "lon": "114.05", "zoom": "12"}) is None
