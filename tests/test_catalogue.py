@@ -68,6 +68,14 @@ def test_items_lie_in_the_district_the_plan_names(frame):
     assert wrong == []
 
 
+def test_a_district_office_finds_every_item_the_plan_gives_it(frame):
+    """The district list a district office filters on includes every district the plan names for
+    the item: an estimate near a boundary must not move it to the neighbour."""
+    missing = [(row["id"], d) for _, row in frame.iterrows()
+               for d in row["plan_districts"] if d not in row["districts"] and row["precision"] != "none"]
+    assert missing == []
+
+
 def test_every_item_has_a_location_source_and_osm_items_carry_attribution(frame):
     assert frame["location_source"].str.len().min() > 5
     osm = frame[frame["location_method"].str.startswith("osm")]
