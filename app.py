@@ -19,8 +19,8 @@ from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
 from layers.locate import catalogue_frame
-from layers.map_layers import (Legend, PointScale, ViewSync, base_map, display_geometry, district_labels, district_layer,
-                               project_layers, selection_layer, view_for)
+from layers.map_layers import (Legend, PointScale, ViewSync, base_map, district_labels, district_layer, project_layers,
+                               selection_layer, view_for, view_of_items)
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import load_plan
 from ui_text import t
@@ -238,11 +238,7 @@ def handle_click(result: dict | None) -> None:
 def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, float] | None:
     if not item_id:
         return None
-    rows = frame[frame["id"] == item_id]
-    if rows.empty or rows.iloc[0].geometry is None:
-        return None
-    shown = display_geometry(rows).iloc[0]  # an estimate is framed with its whole circle
-    return view_for(shown.bounds, 600, 620)
+    return view_of_items(frame[frame["id"] == item_id], 600, 620)
 
 
 def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
@@ -405,11 +401,7 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
         for _, row in sub.iterrows():
             st.markdown(f"- **{row['name_zh']}** {row['name_en']} · {PRECISIONS[row['precision']][0]}")
     with right:
-        located = sub[sub.geometry.notna()]
-        focus = None
-        if not located.empty:
-            b = tuple(located.total_bounds)
-            focus = view_for(b, 480, 420)
+        focus = view_of_items(sub, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)
 
 

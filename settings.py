@@ -28,6 +28,9 @@ STATIC_URL: str = "/app/static"
 STUDY_EXTENT: tuple[float, float, float, float] = (113.70, 22.38, 115.40, 23.05)
 MAP_CENTER: tuple[float, float] = (22.62, 114.25)  # lat, lon
 MAP_ZOOM: int = 10
+# The paragraph view's map is about where its items lie in the city: it stops zooming in at this level,
+# which keeps a district outline or two in view even when the paragraph names one small site.
+PARAGRAPH_MAP_MAX_ZOOM: float = 12.0
 
 # Equal-area CRS used for area figures (China Albers / CGCS2000-based conic).
 AREA_CRS: str = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m +no_defs"

@@ -82,6 +82,19 @@ def view_for(bounds: tuple[float, float, float, float], width_px: int, height_px
     return (bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2, zoom_for(bounds, width_px, height_px)
 
 
+def view_of_items(frame: gpd.GeoDataFrame, width_px: int, height_px: int,
+                  max_zoom: float | None = None) -> tuple[float, float, float] | None:
+    """(lat, lon, zoom) that frames the items as drawn: an estimate with its whole circle of
+    uncertainty, so zooming to one estimate shows where it may lie and its surroundings, not
+    only the inside of its circle. ``max_zoom`` keeps the district outlines in view where the
+    map is about context (a paragraph's items) rather than one feature. None when none is drawn."""
+    located = frame[frame.geometry.notna()]
+    if located.empty:
+        return None
+    lat, lon, zoom = view_for(tuple(display_geometry(located).total_bounds), width_px, height_px)
+    return lat, lon, min(zoom, max_zoom) if max_zoom is not None else zoom
+
+
 def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | None = None,
              zoom: float | None = None, big_screen: bool = False) -> OfflineMap:
     """The map without overlays: tiles (if any) and a plain background that stays legible offline.

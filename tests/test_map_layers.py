@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import folium
 import geopandas as gpd
@@ -232,3 +233,27 @@ def test_big_screen_map_is_marked_for_presentation_sizes():
     assert "sz-big-screen" not in base_map(BASEMAPS["none"]).get_root().render()
     css = (settings.ROOT / "static" / "map.css").read_text(encoding="utf-8")
     assert ".sz-big-screen .district-label" in css and ".sz-big-screen .map-legend" in css
+
+
+def test_zooming_to_an_estimate_shows_its_whole_circle_of_uncertainty():
+    """A paragraph or item whose only location is an estimate is framed with the circle drawn for it,
+    so the map shows where it may lie and its surroundings, not a view filled by the circle."""
+    from layers.map_layers import view_of_items
+
+    frame = _frame()
+    estimate = frame[frame["id"] == "approx-pt"]
+    radius_m = float(estimate.iloc[0]["radius_m"])
+    lat, lon, zoom = view_of_items(estimate, 480, 420)
+    metres_per_px = 156543.03 * math.cos(math.radians(lat)) / 2 ** zoom
+    assert 2 * radius_m / metres_per_px <= 420  # the circle's diameter fits the map's height
+    point = estimate.iloc[0].geometry
+    assert abs(lat - point.y) < 1e-3 and abs(lon - point.x) < 1e-3
+    assert view_of_items(frame[frame.geometry.isna()], 480, 420) is None
+
+
+def test_a_paragraph_map_keeps_the_city_context_around_a_single_site():
+    from layers.map_layers import view_of_items
+
+    one_site = _frame()[lambda f: f["id"] == "exact-pt"]
+    assert view_of_items(one_site, 480, 420)[2] > settings.PARAGRAPH_MAP_MAX_ZOOM  # an item alone: close up
+    assert view_of_items(one_site, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)[2] == settings.PARAGRAPH_MAP_MAX_ZOOM
