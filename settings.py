@@ -28,6 +28,11 @@ STATIC_URL: str = "/app/static"
 STUDY_EXTENT: tuple[float, float, float, float] = (113.70, 22.38, 115.40, 23.05)
 MAP_CENTER: tuple[float, float] = (22.62, 114.25)  # lat, lon
 MAP_ZOOM: int = 10
+# How far out and in the map goes, and the box it stays in (the study extent with half a degree around it).
+MAP_MIN_ZOOM: int = 8
+MAP_MAX_ZOOM: int = 18
+MAP_MAX_BOUNDS: tuple[float, float, float, float] = (
+    STUDY_EXTENT[0] - 0.5, STUDY_EXTENT[1] - 0.5, STUDY_EXTENT[2] + 0.5, STUDY_EXTENT[3] + 0.5)
 # The paragraph view's map is about where its items lie in the city: it stops zooming in at this level,
 # which keeps a district outline or two in view even when the paragraph names one small site.
 PARAGRAPH_MAP_MAX_ZOOM: float = 12.0

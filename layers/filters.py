@@ -12,6 +12,7 @@ from typing import Mapping
 import geopandas as gpd
 import pandas as pd
 
+import settings
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 
@@ -72,7 +73,11 @@ def to_query(state: ViewState) -> dict[str, str]:
 
 
 # The map position a link may carry: around Shenzhen and Shenshan, at zooms the map allows.
-MAP_POSITION_RANGE: dict[str, tuple[float, float]] = {"lat": (21.5, 24.0), "lon": (113.0, 116.0), "zoom": (8, 18)}
+MAP_POSITION_RANGE: dict[str, tuple[float, float]] = {
+    "lat": (settings.MAP_MAX_BOUNDS[1], settings.MAP_MAX_BOUNDS[3]),
+    "lon": (settings.MAP_MAX_BOUNDS[0], settings.MAP_MAX_BOUNDS[2]),
+    "zoom": (settings.MAP_MIN_ZOOM, settings.MAP_MAX_ZOOM),
+}
 
 
 def map_position(params: Mapping[str, str]) -> tuple[float, float, float] | None:

@@ -74,7 +74,7 @@ def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 600, hei
     dlon = max(bounds[2] - bounds[0], 0.005)
     dy = max(merc(bounds[3]) - merc(bounds[1]), 0.0001)
     z = min(math.log2(0.85 * width_px * 360 / (256 * dlon)), math.log2(0.85 * height_px * 2 * math.pi / (256 * dy)))
-    return max(8.0, min(15.0, math.floor(z * 4) / 4))
+    return max(float(settings.MAP_MIN_ZOOM), min(15.0, math.floor(z * 4) / 4))
 
 
 def view_for(bounds: tuple[float, float, float, float], width_px: int, height_px: int) -> tuple[float, float, float]:
@@ -107,8 +107,13 @@ def base_map(basemap: Basemap, token: str = "", location: tuple[float, float] | 
         tiles=None,
         control_scale=False,  # a metric-only scale bar is added below
         prefer_canvas=False,
-        min_zoom=8,
-        max_zoom=18,
+        # Leaflet's own limits (folium's min_zoom/max_zoom only reach a tile layer, and this map may
+        # have none): the view cannot be zoomed out to an empty world or panned away from the city.
+        minZoom=settings.MAP_MIN_ZOOM,
+        maxZoom=settings.MAP_MAX_ZOOM,
+        max_bounds=True,
+        min_lon=settings.MAP_MAX_BOUNDS[0], min_lat=settings.MAP_MAX_BOUNDS[1],
+        max_lon=settings.MAP_MAX_BOUNDS[2], max_lat=settings.MAP_MAX_BOUNDS[3],
         zoom_snap=0.25,  # fit the wide city-plus-Shenshan extent more closely than whole levels allow
     )
     CardLookup().add_to(m)

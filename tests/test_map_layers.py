@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import folium
 import geopandas as gpd
@@ -257,3 +258,18 @@ def test_a_paragraph_map_keeps_the_city_context_around_a_single_site():
     one_site = _frame()[lambda f: f["id"] == "exact-pt"]
     assert view_of_items(one_site, 480, 420)[2] > settings.PARAGRAPH_MAP_MAX_ZOOM  # an item alone: close up
     assert view_of_items(one_site, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)[2] == settings.PARAGRAPH_MAP_MAX_ZOOM
+
+
+def test_the_map_cannot_be_zoomed_out_to_the_world_or_panned_away_from_the_city():
+    """With no tile layer, Leaflet's own limits keep the view on Shenzhen; a link outside them is refused."""
+    from layers import filters
+
+    html = base_map(BASEMAPS["none"]).get_root().render()
+    assert f'"minZoom": {settings.MAP_MIN_ZOOM}' in html and f'"maxZoom": {settings.MAP_MAX_ZOOM}' in html
+    w, s, e, n = settings.MAP_MAX_BOUNDS
+    bounds = re.search(r'"maxBounds":\[\[([-\d.]+),([-\d.]+),?\],\[([-\d.]+),([-\d.]+),?\],?\]', re.sub(r"\s", "", html))
+    assert bounds and [float(v) for v in bounds.groups()] == pytest.approx([s, w, n, e])
+    minx, miny, maxx, maxy = settings.STUDY_EXTENT
+    assert w < minx and s < miny and e > maxx and n > maxy
+    assert filters.map_position({"lat": "22.5", "lon": "114.05", "zoom": "3"}) is None
+    assert filters.map_position({"lat": "30.0", "lon": "114.05", "zoom": "10"}) is None
