@@ -23,6 +23,7 @@ from layers.map_layers import (Legend, PointScale, ViewSync, base_map, district_
                                selection_layer, view_for, view_of_items)
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import load_plan
+from plan_text.index import to_cn_numeral
 from ui_text import t
 
 # A presentation link (present=1) opens with the sidebar folded away: the big screen shows the map.
@@ -138,9 +139,7 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
 
 
 def _cn(n: int) -> str:
-    from plan_text.index import _to_cn
-
-    return _to_cn(n)
+    return to_cn_numeral(n)
 
 
 def item_card(row: pd.Series, lang: str) -> None:
@@ -331,16 +330,10 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('district.by_chapter', lang)}**")
-        by_ch = sub["chapter"].value_counts().sort_index()
-        by_ch.index = [f"{int(c):02d} 第{_cn(int(c))}章" for c in by_ch.index]  # the number keeps plan order
-        st.bar_chart(by_ch, horizontal=True)
+        st.bar_chart(filters.chapter_counts(sub), horizontal=True, sort=False)  # the plan's order
     with c2:
         st.markdown(f"**{t('district.by_stage', lang)}**")
-        by_stage = sub["plan_stage"].value_counts()
-        order = {s: i for i, s in enumerate(PLAN_STAGES)}
-        by_stage = by_stage.sort_index(key=lambda idx: idx.map(order))
-        by_stage.index = [f"{order[s] + 1} {PLAN_STAGES[s][0]}" for s in by_stage.index]
-        st.bar_chart(by_stage, horizontal=True)
+        st.bar_chart(filters.stage_counts(sub), horizontal=True, sort=False)  # from study to upgrade
     st.download_button(t("district.export", lang), partial(to_csv_bytes, sub.drop(columns=["citation"])),
                        f"shenzhen-14fyp-{did}.csv", "text/csv", key="district_csv", on_click="ignore")
     results_table(sub, lang, f"district_table_{did}")

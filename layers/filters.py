@@ -15,6 +15,7 @@ import pandas as pd
 import settings
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
+from plan_text.index import to_cn_numeral
 
 VIEWS = ("map", "district", "plan", "about")
 LANGS = ("zh", "en")
@@ -192,6 +193,20 @@ def name_matches(frame: pd.DataFrame, query: str) -> pd.Series:
 
 def counts_by(frame: pd.DataFrame, column: str) -> dict[object, int]:
     return {k: int(v) for k, v in frame[column].value_counts().items()}
+
+
+def chapter_counts(frame: pd.DataFrame) -> pd.Series:
+    """Items per chapter in the plan's order, labelled in Chinese with the English alongside (for charts)."""
+    counts = frame["chapter"].dropna().astype(int).value_counts().sort_index()
+    counts.index = [f"第{to_cn_numeral(c)}章 Ch. {c}" for c in counts.index]
+    return counts
+
+
+def stage_counts(frame: pd.DataFrame) -> pd.Series:
+    """Items per plan stage in the vocabulary's order (study → upgrade), labelled zh + en (for charts)."""
+    counts = frame["plan_stage"].value_counts()
+    order = [s for s in PLAN_STAGES if s in counts.index]
+    return pd.Series([int(counts[s]) for s in order], index=[f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]}" for s in order])
 
 
 def group_counts(frame: pd.DataFrame) -> dict[str, int]:

@@ -68,8 +68,10 @@ class Paragraph:
     @property
     def citation_zh(self) -> str:
         """Human-readable location in the plan, in Chinese."""
-        return self._citation({"part": lambda n: f"第{_to_cn(n)}篇", "chapter": lambda n: f"第{_to_cn(n)}章",
-                               "section": lambda n: f"第{_to_cn(n)}节", "column": lambda n: f"专栏{n}"},
+        return self._citation({"part": lambda n: f"第{to_cn_numeral(n)}篇",
+                               "chapter": lambda n: f"第{to_cn_numeral(n)}章",
+                               "section": lambda n: f"第{to_cn_numeral(n)}节",
+                               "column": lambda n: f"专栏{n}"},
                               " · ", "前言")
 
     @property
@@ -79,7 +81,8 @@ class Paragraph:
                               ", ", "Preface")
 
 
-def _to_cn(n: int) -> str:
+def to_cn_numeral(n: int) -> str:
+    """The plan's own numbering for headings (6 → 六, 19 → 十九), the inverse of ``cn_numeral``."""
     inv = {v: k for k, v in _CN_DIGITS.items()}
     if n < 10:
         return inv[n]

@@ -7,6 +7,8 @@ from shapely.geometry import Point
 
 from layers import filters
 from layers.filters import ViewState
+from layers.locate import catalogue_frame
+from layers.schema import PLAN_STAGES
 
 
 @pytest.fixture
@@ -76,3 +78,21 @@ def test_map_position_from_a_link():
     assert filters.map_position({"lat": "22.5", "lon": "114.05"}) is None  # incomplete
     assert filters.map_position({"lat": "91", "lon": "114.05", "zoom": "12"}) is None  # out of range
     assert filters.map_position({"lat": "x", "lon": "114.05", "zoom": "12"}) is None
+
+
+def test_district_charts_count_in_the_plans_order_with_both_languages():
+    """The district page's charts: chapters in plan order and stages from study to upgrade,
+    labelled Chinese first with English alongside, adding up to the district's items."""
+    frame = catalogue_frame()
+    sub = frame[frame["districts"].map(lambda ds: "shenshan" in ds)]
+    chapters = filters.chapter_counts(sub)
+    numbers = [int(label.split("Ch. ")[1]) for label in chapters.index]
+    assert numbers == sorted(numbers) and chapters.sum() == len(sub)
+    assert chapters.index[0].startswith("第") and "Ch. " in chapters.index[0]
+    stages = filters.stage_counts(sub)
+    order = list(PLAN_STAGES)
+    label_of = {f"{zh} {en}": s for s, (zh, en, _) in PLAN_STAGES.items()}
+    keys = [label_of[label] for label in stages.index]
+    assert [order.index(k) for k in keys] == sorted(order.index(k) for k in keys)
+    assert stages.sum() == len(sub)
+    assert any(label.startswith("第十") for label in filters.chapter_counts(frame).index)  # 第十六章, not 第一六章
