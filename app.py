@@ -109,13 +109,13 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
         st.subheader(t("filters", lang))
         part_counts = filters.counts_by(frame, "part")
         st.multiselect(t("f.part", lang), sorted(plan.parts), key="f_parts", placeholder=t("choose", lang),
-                       format_func=lambda n: f"第{_cn(n)}篇 {plan.parts[n]} ({part_counts.get(n, 0)})")
+                       format_func=lambda n: f"第{to_cn_numeral(n)}篇 {plan.parts[n]} ({part_counts.get(n, 0)})")
         chosen_parts = set(st.session_state["f_parts"])
         chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if not chosen_parts or p in chosen_parts]
         st.session_state["f_chapters"] = [c for c in st.session_state["f_chapters"] if c in chapters]
         ch_counts = filters.counts_by(frame, "chapter")
         st.multiselect(t("f.chapter", lang), chapters, key="f_chapters", placeholder=t("choose", lang),
-                       format_func=lambda c: f"第{_cn(c)}章 {plan.chapters[c][1]} ({ch_counts.get(c, 0)})")
+                       format_func=lambda c: f"第{to_cn_numeral(c)}章 {plan.chapters[c][1]} ({ch_counts.get(c, 0)})")
         stage_counts = filters.counts_by(frame, "plan_stage")
         st.multiselect(t("f.stage", lang), list(PLAN_STAGES), key="f_stages", placeholder=t("choose", lang),
                        format_func=lambda s: f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]} ({stage_counts.get(s, 0)})")
@@ -136,10 +136,6 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
         st.caption(t("offline.note", lang))
         if BASEMAPS[st.session_state["basemap"]].overlay_crs == "gcj02":
             st.caption(t("gcj.note", lang))
-
-
-def _cn(n: int) -> str:
-    return to_cn_numeral(n)
 
 
 def item_card(row: pd.Series, lang: str) -> None:
@@ -346,11 +342,11 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     parts = sorted(plan.parts)
     part_default = current.part_no if current and current.part_no else parts[0]
     part = st.selectbox(t("plan.part", lang), parts, index=parts.index(part_default),
-                        format_func=lambda n: f"第{_cn(n)}篇 {plan.parts[n]}", key=f"plan_part_{para_id}")
+                        format_func=lambda n: f"第{to_cn_numeral(n)}篇 {plan.parts[n]}", key=f"plan_part_{para_id}")
     chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if p == part]
     ch_default = current.chapter_no if current and current.chapter_no in chapters else (chapters[0] if chapters else None)
     chapter = st.selectbox(t("plan.chapter", lang), chapters, index=chapters.index(ch_default) if chapters else 0,
-                           format_func=lambda c: f"第{_cn(c)}章 {plan.chapters[c][1]}", key=f"plan_ch_{para_id}")
+                           format_func=lambda c: f"第{to_cn_numeral(c)}章 {plan.chapters[c][1]}", key=f"plan_ch_{para_id}")
     cites: dict[str, list[str]] = {}
     for _, row in frame.iterrows():
         for pid in row["cited_in"]:
@@ -364,7 +360,7 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         if p.section_no != section:
             section = p.section_no
             if section:
-                st.markdown(f"##### 第{_cn(section)}节 {p.section_title}")
+                st.markdown(f"##### 第{to_cn_numeral(section)}节 {p.section_title}")
         n = len(cites.get(p.id, []))
         badge = f" · 地图项目 {n} map items" if n else ""
         marker = "▶ " if p.id == para_id else ""
