@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser bench build-data
+.PHONY: run test lint browser bench build-data
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -20,6 +20,10 @@ browser:
 
 run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q
