@@ -5,6 +5,7 @@ command-line tools and the tests agree on where data lives.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT: Path = Path(__file__).resolve().parent
@@ -47,3 +48,8 @@ OSM_ATTRIBUTION: str = "© OpenStreetMap contributors (ODbL 1.0)"
 
 # Load testing only: multiply the catalogue with marked synthetic copies (see layers/synthetic.py).
 SCALE_ENV: str = "SZ_PLAN_MAP_SCALE"
+
+# Progress tracking (tracking/): where the embedded SQLite database lives, and the variable that points the
+# store at another database instead (e.g. postgresql+psycopg://user:password@host/dbname).
+DATA_DIR: Path = Path(os.environ.get("SZ_PLAN_DATA_DIR") or ROOT / "var")
+DATABASE_URL_ENV: str = "SZ_PLAN_DATABASE_URL"
