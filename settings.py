@@ -53,3 +53,7 @@ SCALE_ENV: str = "SZ_PLAN_MAP_SCALE"
 # store at another database instead (e.g. postgresql+psycopg://user:password@host/dbname).
 DATA_DIR: Path = Path(os.environ.get("SZ_PLAN_DATA_DIR") or ROOT / "var")
 DATABASE_URL_ENV: str = "SZ_PLAN_DATABASE_URL"
+# A signed-in editor is signed out after this long without using the app.
+SESSION_IDLE_SECONDS: int = 30 * 60
+# A read-only deployment (SZ_PLAN_READ_ONLY=1) shows progress but offers no sign-in at all.
+READ_ONLY: bool = os.environ.get("SZ_PLAN_READ_ONLY", "") == "1"

@@ -1,0 +1,355 @@
+"""The progress-tracking interface: sign-in, an item's timeline and record form, the progress and audit pages.
+
+Streamlit lives here and in ``app.py`` only; the rules (validation, permissions, conflicts, append-only history)
+are ``tracking.Store``'s, so the app and the command line refuse the same things. Every text that users wrote
+(evidence, notes, account names) is shown in table cells or as plain text, never as Markdown or HTML.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import settings
+from layers.schema import DISTRICT_IDS
+from tracking import Conflict, PermissionDenied, Record, Store, StoreUnavailable, User, ValidationError
+from tracking.frame import outcome_counts, outcome_label, status_counts, tracked_label
+from tracking.store import today_shenzhen
+from tracking.vocab import PLAN_START, STATUS_KEYS, TARGETS
+from ui_text import t
+
+log = logging.getLogger(__name__)
+
+AUTH_KEY = "auth"
+# Colours of the outcomes (charts) and of the tracked statuses (map), fixed so a legend reads the same everywhere.
+OUTCOME_COLOURS: dict[str, str] = {"done": "#2e8b3a", "on_track": "#1f6fb2", "behind": "#c0392b",
+                                   "changed": "#7b4fb0", "no_record": "#9aa0a6"}
+
+
+# ----------------------------------------------------------------------------- the store
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(catalogue: tuple[tuple[str, tuple[str, ...]], ...]) -> Store:
+    """One store per server process (a failure is not cached, so a database that comes back is used again)."""
+    return Store.open(catalogue=dict(catalogue))
+
+
+def progress_store(catalogue: Mapping[str, tuple[str, ...]]) -> tuple[Store | None, str | None]:
+    """(store, None), or (None, one-line reason) when the database cannot be reached: the map stays read-only."""
+    try:
+        return _open_store(tuple(sorted(catalogue.items()))), None
+    except StoreUnavailable as exc:
+        log.warning("progress database unavailable: %s", exc)
+        return None, exc.reason
+
+
+def states_as_of(store: Store | None, as_of: date) -> tuple[dict[str, Record], str | None]:
+    """Every item's record as of the date, or ({}, reason) when the database cannot be read."""
+    if store is None:
+        return {}, None
+    try:
+        return store.status_as_of(as_of), None
+    except StoreUnavailable as exc:
+        log.warning("progress database unavailable: %s", exc)
+        return {}, exc.reason
+
+
+# ----------------------------------------------------------------------------- labels
+
+
+def status_text(key: str, lang: str) -> str:
+    zh, en = tracked_label(key)
+    return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
+
+
+def outcome_text(key: str, lang: str) -> str:
+    zh, en = outcome_label(key)
+    return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
+
+
+def safe_link(text: str) -> str | None:
+    """The evidence as a link target when it is a plain http(s) URL (no spaces or controls), else None."""
+    value = text.strip()
+    if not value or any(c.isspace() or ord(c) < 32 for c in value) or len(value) > 2000:
+        return None
+    parts = urlsplit(value)
+    return value if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+# ----------------------------------------------------------------------------- accounts and sessions
+
+
+def signed_in(store: Store | None) -> User | None:
+    """The signed-in account, if its session has not expired and the account is still active."""
+    auth = st.session_state.get(AUTH_KEY)
+    if not auth or store is None:
+        return None
+    now = time.monotonic()
+    if now - auth["last"] > settings.SESSION_IDLE_SECONDS:
+        st.session_state.pop(AUTH_KEY, None)
+        st.session_state["auth_notice"] = "auth.expired"
+        return None
+    try:
+        user = store.get_user(auth["name"])
+    except StoreUnavailable:
+        return None
+    if user is None or not user.active:
+        st.session_state.pop(AUTH_KEY, None)
+        return None
+    auth["last"] = now
+    return user
+
+
+def sign_out() -> None:
+    st.session_state.pop(AUTH_KEY, None)
+    st.session_state["auth_notice"] = "auth.signed_out"
+
+
+def account_text(user: User, lang: str) -> str:
+    role = t(f"role.{user.role}", lang)
+    return f"{user.name} · {role}" + (f" · {user.district}" if user.district else "")
+
+
+def sign_in_box(store: Store | None, reason: str | None, lang: str) -> User | None:
+    """The sidebar's editor sign-in (not shown at all in a read-only deployment)."""
+    if settings.READ_ONLY:
+        return None
+    st.subheader(t("auth.title", lang))
+    if store is None:
+        st.caption(t("progress.unavailable", lang))
+        return None
+    notice = st.session_state.pop("auth_notice", None)
+    if notice:
+        st.caption(t(notice, lang))
+    user = signed_in(store)
+    if user is not None:
+        st.text(t("auth.as", lang) + account_text(user, lang))
+        st.button(t("auth.sign_out", lang), on_click=sign_out, key="sign_out")
+        return user
+    with st.form("sign_in", clear_on_submit=True, border=False):
+        name = st.text_input(t("auth.name", lang), key="auth_name", max_chars=64)
+        password = st.text_input(t("auth.password", lang), type="password", key="auth_password", max_chars=1024)
+        submitted = st.form_submit_button(t("auth.sign_in", lang))
+    if submitted:
+        try:
+            found = store.authenticate(name.strip(), password)
+        except StoreUnavailable:
+            found = None
+            st.error(t("progress.unavailable", lang))
+        if found is None:
+            st.error(t("auth.failed", lang))
+            return None
+        st.session_state[AUTH_KEY] = {"name": found.name, "last": time.monotonic()}
+        st.rerun()
+    return None
+
+
+# ----------------------------------------------------------------------------- one item
+
+
+def _history_table(history: list[Record], lang: str) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "id": f"#{r.id}",
+        "status": status_text(r.status, lang),
+        "as_of": r.as_of.isoformat(),
+        "evidence": r.evidence,
+        "link": safe_link(r.evidence),
+        "note": r.note,
+        "user": r.user,
+        "recorded_at": r.recorded_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "kind": t(f"kind.{r.kind}", lang) + (f" #{r.corrects}" if r.corrects else "")
+        + (f" #{r.reverts_to}" if r.reverts_to else ""),
+        "in_force": "" if r.effective else t("record.superseded", lang, by=r.superseded_by),
+    } for r in history])
+
+
+def timeline(history: list[Record], lang: str, key: str) -> None:
+    """The item's records, oldest first, as plain table cells (evidence links only when they are http(s))."""
+    if not history:
+        st.caption(t("progress.no_history", lang))
+        return
+    st.dataframe(
+        _history_table(history, lang), hide_index=True, width="stretch", key=key,
+        column_config={
+            "id": st.column_config.TextColumn("#"),
+            "status": st.column_config.TextColumn(t("col.status", lang)),
+            "as_of": st.column_config.TextColumn(t("col.as_of", lang)),
+            "evidence": st.column_config.TextColumn(t("col.evidence", lang)),
+            "link": st.column_config.LinkColumn(t("col.link", lang), display_text=t("col.open", lang)),
+            "note": st.column_config.TextColumn(t("col.note", lang)),
+            "user": st.column_config.TextColumn(t("col.user", lang)),
+            "recorded_at": st.column_config.TextColumn(t("col.recorded_at", lang)),
+            "kind": st.column_config.TextColumn(t("col.kind", lang)),
+            "in_force": st.column_config.TextColumn(t("col.in_force", lang)),
+        })
+
+
+def item_progress(store: Store | None, reason: str | None, row: pd.Series, user: User | None, lang: str,
+                  as_of: date) -> None:
+    """Tracked status, plan against actual, the timeline and (for an editor of the item's district) the form."""
+    st.markdown(f"**{t('progress.title', lang)}** · {t('progress.as_of', lang)} {as_of.isoformat()}")
+    if store is None:
+        st.caption(t("progress.unavailable", lang))
+        return
+    item_id = str(row["id"])
+    target = TARGETS[str(row["plan_stage"])]
+    status = str(row.get("tracked_status", "no_record"))
+    outcome = str(row.get("outcome", "no_record"))
+    st.text(f"{t('col.status', lang)}: {status_text(status, lang)}"
+            + (f" ({t('col.as_of', lang)} {row['tracked_as_of']})" if row.get("tracked_as_of") else ""))
+    st.text(f"{t('progress.target', lang)}: {target.zh} / {target.en}")
+    st.text(f"{t('col.outcome', lang)}: {outcome_text(outcome, lang)}")
+    try:
+        history = store.history(item_id)
+    except StoreUnavailable:
+        st.caption(t("progress.unavailable", lang))
+        return
+    timeline(history, lang, key=f"timeline_{item_id}")
+    if user is None:
+        return
+    if not store.may_edit(user, item_id):
+        st.caption(t("record.not_yours", lang))
+        return
+    record_form(store, item_id, history, user, lang)
+
+
+def _opened_key(item_id: str) -> str:
+    return f"opened_latest_{item_id}"
+
+
+def record_form(store: Store, item_id: str, history: list[Record], user: User, lang: str) -> None:
+    """Record, correct or revert. The form remembers the latest record the editor saw when it opened: if someone
+    else writes first, nothing is stored and the editor is shown the newer record and can resubmit."""
+    latest = history[-1] if history else None
+    opened = st.session_state.setdefault(_opened_key(item_id), latest.id if latest else None)
+    notice = st.session_state.pop(f"record_notice_{item_id}", None)
+    if notice:
+        (st.success if notice[0] == "ok" else st.warning)(notice[1])
+    today = today_shenzhen()
+    effective = [r for r in history if r.effective]
+    with st.form(f"record_{item_id}", clear_on_submit=False):
+        st.markdown(f"**{t('record.title', lang)}**")
+        status = st.selectbox(t("col.status", lang), list(STATUS_KEYS), key=f"rec_status_{item_id}",
+                              format_func=lambda k: status_text(k, lang))
+        day = st.date_input(t("col.as_of", lang), value=today, min_value=PLAN_START, max_value=today,
+                            key=f"rec_as_of_{item_id}")
+        evidence = st.text_area(t("record.evidence", lang), key=f"rec_evidence_{item_id}", max_chars=2000,
+                                placeholder=t("record.evidence.hint", lang))
+        note = st.text_area(t("col.note", lang), key=f"rec_note_{item_id}", max_chars=4000)
+        corrects = st.selectbox(t("record.corrects", lang), [None, *[r.id for r in effective]],
+                                key=f"rec_corrects_{item_id}",
+                                format_func=lambda i: t("record.new", lang) if i is None else f"#{i}")
+        submitted = st.form_submit_button(t("record.submit", lang))
+    if submitted:
+        _write(item_id, lang, lambda: store.record(item_id, status, day, evidence, note, user=user,
+                                                    expected_latest_id=opened, corrects=corrects))
+    if len(effective) > 1:
+        with st.form(f"revert_{item_id}", border=False):
+            target = st.selectbox(t("record.revert_to", lang), [r.id for r in effective[:-1]],
+                                  key=f"rev_target_{item_id}", format_func=lambda i: f"#{i}")
+            if st.form_submit_button(t("record.revert", lang)):
+                _write(item_id, lang, lambda: store.revert(item_id, target, user=user, expected_latest_id=opened))
+
+
+def _write(item_id: str, lang: str, write: Callable[[], Record]) -> None:
+    """Run one write and report its result on the next run (after the page shows the new history)."""
+    key = f"record_notice_{item_id}"
+    try:
+        rec = write()
+    except Conflict as exc:
+        newer = exc.latest
+        st.session_state[_opened_key(item_id)] = newer.id if newer else None
+        st.session_state[key] = ("warn", t("record.conflict", lang, id=newer.id if newer else "—",
+                                           user=newer.user if newer else "—"))
+    except ValidationError as exc:
+        st.session_state[key] = ("warn", t("record.invalid", lang, field=exc.field, reason=str(exc)))
+    except PermissionDenied:
+        st.session_state[key] = ("warn", t("record.refused", lang))
+    except StoreUnavailable:
+        st.session_state[key] = ("warn", t("progress.unavailable", lang))
+    else:
+        st.session_state[_opened_key(item_id)] = rec.id
+        st.session_state[key] = ("ok", t("record.saved", lang, id=rec.id))
+    st.rerun()
+
+
+# ----------------------------------------------------------------------------- summaries
+
+
+def outcome_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
+    """Items per outcome as a bar chart whose bar order is the vocabulary's, as drawn."""
+    counts = outcome_counts(frame)
+    data = pd.DataFrame({"outcome": [outcome_text(k, lang) for k in counts.index], "items": counts.to_numpy(),
+                         "colour": [OUTCOME_COLOURS[k] for k in counts.index]})
+    order = list(data["outcome"])
+    return (alt.Chart(data).mark_bar()
+            .encode(y=alt.Y("outcome:N", sort=order, title=None), x=alt.X("items:Q", title=t("col.items", lang)),
+                    color=alt.Color("colour:N", scale=None), tooltip=["outcome", "items"])
+            .properties(height=32 * len(order)))
+
+
+def outcome_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    counts = outcome_counts(frame)
+    return pd.DataFrame({t("col.outcome", lang): [outcome_text(k, lang) for k in counts.index],
+                         t("col.items", lang): counts.to_numpy()})
+
+
+def district_outcomes(frame: pd.DataFrame, district_names: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """Outcome counts per district (an item in several districts counts in each)."""
+    rows = []
+    for did in DISTRICT_IDS:
+        sub = frame[frame["districts"].map(lambda ds, d=did: d in ds)]
+        counts = outcome_counts(sub)
+        rows.append({t("col.district", lang): district_names[did], t("col.items", lang): len(sub),
+                     **{outcome_text(str(k), lang): int(v) for k, v in counts.items()}})
+    return pd.DataFrame(rows)
+
+
+def district_progress(sub: pd.DataFrame, lang: str, as_of: date) -> None:
+    """Plan against actual for one district's items (district page)."""
+    st.markdown(f"**{t('progress.plan_vs_actual', lang)}** · {t('progress.as_of', lang)} {as_of.isoformat()}")
+    c1, c2 = st.columns([1, 1.4])
+    c1.dataframe(outcome_table(sub, lang), hide_index=True, width="stretch")
+    c2.altair_chart(outcome_chart(sub, lang), width="stretch")
+
+
+def status_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    counts = status_counts(frame)
+    return pd.DataFrame({t("col.status", lang): [status_text(k, lang) for k in counts.index],
+                         t("col.items", lang): counts.to_numpy()})
+
+
+def tracked_format(lang: str) -> Callable[[object], str]:
+    """Label function for the tracked-status filter's values."""
+    return lambda k: status_text(str(k), lang)
+
+
+def as_of_input(lang: str) -> date:
+    """The sidebar's "as of" date: the map, filters, charts and exports show progress on that day."""
+    today = today_shenzhen()
+    value = st.session_state.get("as_of")
+    if not isinstance(value, date) or not PLAN_START <= value <= today:
+        st.session_state["as_of"] = today
+    st.date_input(t("progress.as_of_input", lang), min_value=PLAN_START, max_value=today, key="as_of")
+    return st.session_state["as_of"]
+
+
+def audit_frame(store: Store, district: str | None, user: str | None, since: date | None,
+                until: date | None) -> pd.DataFrame:
+    start = datetime.combine(since, datetime.min.time()) if since else None
+    end = datetime.combine(until + timedelta(days=1), datetime.min.time()) if until else None
+    entries = store.audit(district=district, user=user, since=start, until=end)
+    return pd.DataFrame([{
+        "at": e.at.strftime("%Y-%m-%d %H:%M:%S UTC"), "actor": e.actor or "(command line)", "action": e.action,
+        "item_id": e.item_id or "", "record_id": e.record_id, "subject": e.subject or "",
+        "districts": ";".join(e.districts), "detail": e.detail,
+    } for e in entries], columns=["at", "actor", "action", "item_id", "record_id", "subject", "districts", "detail"])
+
+

@@ -1,0 +1,63 @@
+"""Tracked progress joined to the catalogue frame, so that filters, map colours, charts and exports read it
+like any other column.
+
+The columns are added at run time (they are not part of the catalogue): ``tracked_status`` (a status key, or
+``NO_RECORD`` when the item has no effective record on the date), ``tracked_as_of`` (the record's as-of date as
+``YYYY-MM-DD``, or empty), ``tracked_record`` (its id, or None) and ``outcome`` (``tracking.vocab.assess``).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import pandas as pd
+
+from tracking.store import Record
+from tracking.vocab import OUTCOME_BY_KEY, OUTCOMES, STATUS_BY_KEY, STATUSES, assess
+
+# The value of ``tracked_status`` for an item without a record on the date (a filter value like the statuses).
+NO_RECORD = "no_record"
+PROGRESS_COLUMNS = ("tracked_status", "tracked_as_of", "tracked_record", "outcome")
+
+
+def tracked_values() -> tuple[str, ...]:
+    """Every value ``tracked_status`` can take, in the vocabulary's order, "no record" last."""
+    return (*(s.key for s in STATUSES), NO_RECORD)
+
+
+def tracked_label(key: str) -> tuple[str, str]:
+    """(zh, en) label of a ``tracked_status`` value."""
+    if key == NO_RECORD:
+        o = OUTCOME_BY_KEY["no_record"]
+        return o.zh, o.en
+    s = STATUS_BY_KEY[key]
+    return s.zh, s.en
+
+
+def outcome_label(key: str) -> tuple[str, str]:
+    o = OUTCOME_BY_KEY[key]
+    return o.zh, o.en
+
+
+def with_progress(frame: pd.DataFrame, states: Mapping[str, Record], as_of: date) -> pd.DataFrame:
+    """A copy of ``frame`` with the progress columns for the date (``states`` from ``Store.status_as_of``)."""
+    out = frame.copy()
+    records = [states.get(i) for i in out["id"]]
+    out["tracked_status"] = [r.status if r else NO_RECORD for r in records]
+    out["tracked_as_of"] = [r.as_of.isoformat() if r else "" for r in records]
+    out["tracked_record"] = [r.id if r else None for r in records]
+    out["outcome"] = [assess(stage, r.status if r else None, as_of)
+                      for stage, r in zip(out["plan_stage"], records, strict=True)]
+    return out
+
+
+def outcome_counts(frame: pd.DataFrame) -> pd.Series:
+    """Items per outcome in the vocabulary's order (every outcome present, zeros included), keyed by outcome."""
+    counts = frame["outcome"].value_counts() if len(frame) else pd.Series(dtype=int)
+    return pd.Series([int(counts.get(o.key, 0)) for o in OUTCOMES], index=[o.key for o in OUTCOMES])
+
+
+def status_counts(frame: pd.DataFrame) -> pd.Series:
+    """Items per tracked status in the vocabulary's order, "no record" last, zeros included."""
+    counts = frame["tracked_status"].value_counts() if len(frame) else pd.Series(dtype=int)
+    return pd.Series([int(counts.get(k, 0)) for k in tracked_values()], index=list(tracked_values()))
