@@ -517,13 +517,18 @@ def construction_note(construction: ShenshanConstruction) -> str:
     return f"Seeds inside Haifeng: {seeds}.\n\nCells of the zone's towns (km²): {cells}."
 
 
-def update_provenance(gdf: gpd.GeoDataFrame, facts: BuildFacts) -> None:
-    text = PROVENANCE_PATH.read_text(encoding="utf-8")
+def provenance_text(text: str, gdf: gpd.GeoDataFrame, facts: BuildFacts) -> str:
+    """``text`` (the provenance note) with its generated blocks rewritten from this build."""
     text = _replace_block(text, "areas", area_table(gdf))
     text = _replace_block(text, "crs", crs_table(facts.crs_checks) + "\n\n" + offset_summary(facts.crs_checks))
     for area_id, construction in facts.constructions.items():
         text = _replace_block(text, area_id, construction_note(construction))
-    PROVENANCE_PATH.write_text(text, encoding="utf-8")
+    return text
+
+
+def update_provenance(gdf: gpd.GeoDataFrame, facts: BuildFacts) -> None:
+    text = PROVENANCE_PATH.read_text(encoding="utf-8")
+    PROVENANCE_PATH.write_text(provenance_text(text, gdf, facts), encoding="utf-8")
 
 
 def main() -> int:

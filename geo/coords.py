@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, TypeVar, overload
 
 import numpy as np
 import pyproj
@@ -47,8 +47,9 @@ _INVERSE_MAX_ITER = 30
 FloatArray = NDArray[np.float64]
 # Converted (lon, lat): Python floats for scalar input, arrays of the input's shape otherwise.
 LonLat: TypeAlias = tuple[float, float] | tuple[FloatArray, FloatArray]
-# A shapely geometry, or a numpy array of them (as ``shapely.transform`` accepts).
-GeometryLike: TypeAlias = BaseGeometry | NDArray[np.object_]
+# A shapely geometry, or a numpy array of them (as ``shapely.transform`` accepts); the geometry
+# functions below give back the same kind they are given.
+GeometryLike = TypeVar("GeometryLike", BaseGeometry, NDArray[np.object_])
 
 
 def _as_arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -255,6 +256,10 @@ def offset_m(lon: ArrayLike, lat: ArrayLike, src: CrsName = "wgs84", dst: CrsNam
     return float(dist) if np.ndim(lon) == 0 and np.ndim(lat) == 0 else dist
 
 
+@overload
+def round_coordinates(geom: None, decimals: int) -> None: ...
+@overload
+def round_coordinates(geom: GeometryLike, decimals: int) -> GeometryLike: ...
 def round_coordinates(geom: GeometryLike | None, decimals: int) -> GeometryLike | None:
     """Round every vertex to ``decimals`` places (6 is ~0.1 m, 5 ~1 m) so files and payloads stay short.
 
