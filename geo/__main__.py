@@ -8,20 +8,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from district_profiles import DistrictProfile, load_profiles
+from geo.boundaries import load_districts
 
 
-def district_features() -> dict:
-    from district_profiles import load_profiles
-    from geo.boundaries import load_districts
-    from layers.schema import DISTRICT_IDS
+def district_features(districts: gpd.GeoDataFrame, profiles: Mapping[str, DistrictProfile]) -> dict[str, Any]:
+    """The areas of ``districts`` (in its order) as GeoJSON features carrying each area's profile.
 
-    profiles = load_profiles()
-    gdf = load_districts().set_index("id")
+    Both are passed in, so geo needs nothing from the catalogue: the districts file itself is the
+    list of areas. An area without a profile is an error naming it.
+    """
+    missing = [did for did in districts["id"] if did not in profiles]
+    if missing:
+        raise ValueError(f"no district profile for {', '.join(missing)} (expected district_profiles/<id>.yaml)")
     features = []
-    for did in DISTRICT_IDS:
+    for _, row in districts.iterrows():
+        did = row["id"]
         p = profiles[did]
-        row = gdf.loc[did]
         features.append({
             "type": "Feature",
             "id": did,
@@ -55,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.output.parent.is_dir():
         parser.error(f"--output: directory {args.output.parent} does not exist")
     try:
-        collection = district_features()
+        collection = district_features(load_districts(), load_profiles())
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -49,7 +49,7 @@ def invalid_geometries(
     """(label, reason) for every invalid or empty geometry; an empty list means all are fine."""
     names, arr = _labelled(geoms, labels)
     problems: list[tuple[str, str]] = []
-    for name, geom in zip(names, arr):
+    for name, geom in zip(names, arr, strict=True):
         if geom is None or geom.is_empty:
             problems.append((name, "empty geometry"))
         elif not geom.is_valid:
@@ -70,13 +70,13 @@ def overlapping_pairs(
         crs = geoms.crs
     tree = shapely.STRtree(arr)
     left, right = tree.query(arr, predicate="intersects")
-    pairs = [(i, j) for i, j in zip(left.tolist(), right.tolist()) if i < j]
+    pairs = [(i, j) for i, j in zip(left.tolist(), right.tolist(), strict=True) if i < j]
     found: list[Overlap] = []
     if not pairs:
         return found
     inter = shapely.intersection(arr[[i for i, _ in pairs]], arr[[j for _, j in pairs]])
     areas = gpd.GeoSeries(inter, crs=crs).to_crs(settings.AREA_CRS).area.to_numpy() / 1e6
-    for (i, j), area in zip(pairs, areas):
+    for (i, j), area in zip(pairs, areas, strict=True):
         if area > min_area_km2:
             found.append(Overlap(names[i], names[j], float(area)))
     return found
@@ -119,7 +119,7 @@ def outside_extent(
     """Labels of geometries with any vertex outside ``extent``."""
     names, arr = _labelled(geoms, labels)
     out: list[str] = []
-    for name, geom in zip(names, arr):
+    for name, geom in zip(names, arr, strict=True):
         xy = shapely.get_coordinates(geom)
         if len(xy) == 0 or not np.all(in_study_extent(xy[:, 0], xy[:, 1], extent)):
             out.append(name)

@@ -1,5 +1,8 @@
 """Coordinate-system conversion between WGS84, GCJ-02 and BD-09, plus CRS detection.
 
+It also owns the two coordinate helpers the rest of the project shares: rounding vertices
+(:func:`round_coordinates`) and a local metric plane (:func:`local_metres`).
+
 Chinese web maps publish coordinates in GCJ-02 (the state-mandated obfuscated
 datum used by Amap, Tencent and others) or BD-09 (Baidu's extra layer on top of
 GCJ-02). Everything in this project is stored in WGS84, so data from those
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias, TypeVar, overload
 
 import numpy as np
 import pyproj
@@ -23,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from shapely.geometry.base import BaseGeometry
 
 CrsName = Literal["wgs84", "gcj02", "bd09"]
-CRS_NAMES: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
+CRS_NAMES: tuple[CrsName, ...] = ("wgs84", "gcj02", "bd09")
 
 # Krasovsky 1940 ellipsoid, which the GCJ-02 algorithm uses for its metre-to-degree step.
 _GCJ_A = 6378245.0
@@ -43,9 +46,10 @@ _INVERSE_MAX_ITER = 30
 
 FloatArray = NDArray[np.float64]
 # Converted (lon, lat): Python floats for scalar input, arrays of the input's shape otherwise.
-LonLat = tuple[float, float] | tuple[FloatArray, FloatArray]
-# A shapely geometry, or a numpy array of them (as ``shapely.transform`` accepts).
-GeometryLike = BaseGeometry | NDArray[np.object_]
+LonLat: TypeAlias = tuple[float, float] | tuple[FloatArray, FloatArray]
+# A shapely geometry, or a numpy array of them (as ``shapely.transform`` accepts); the geometry
+# functions below give back the same kind they are given.
+GeometryLike = TypeVar("GeometryLike", BaseGeometry, NDArray[np.object_])
 
 
 def _as_arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -252,6 +256,50 @@ def offset_m(lon: ArrayLike, lat: ArrayLike, src: CrsName = "wgs84", dst: CrsNam
     return float(dist) if np.ndim(lon) == 0 and np.ndim(lat) == 0 else dist
 
 
+@overload
+def round_coordinates(geom: None, decimals: int) -> None: ...
+@overload
+def round_coordinates(geom: GeometryLike, decimals: int) -> GeometryLike: ...
+def round_coordinates(geom: GeometryLike | None, decimals: int) -> GeometryLike | None:
+    """Round every vertex to ``decimals`` places (6 is ~0.1 m, 5 ~1 m) so files and payloads stay short.
+
+    Rounding is per vertex, so a vertex shared by two polygons rounds identically in both and their
+    common edge stays matched. ``None`` (a missing geometry) passes through.
+    """
+    if geom is None:
+        return None
+    return shapely.transform(geom, lambda xy: np.round(xy, decimals))
+
+
+# ---------------------------------------------------------------------------
+# Local metres
+# ---------------------------------------------------------------------------
+
+
+def local_metres(geom: BaseGeometry) -> pyproj.Transformer:
+    """WGS84 -> metres on an azimuthal equidistant plane centred on ``geom``.
+
+    Centred on the geometry, distances near it keep their true scale; UTM 50N, by contrast, is
+    stretched by about 0.08% at Shenzhen, 3° west of its central meridian. Used where metres are
+    compared against each other (fits to a reference, measured shifts).
+    """
+    c = geom.centroid
+    # At full precision, so a plane built on a point is centred exactly on that point.
+    lat, lon = float(c.y), float(c.x)
+    proj = f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +ellps=WGS84 +units=m +no_defs"
+    return pyproj.Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+
+
+def project_geometry(geom: GeometryLike, transformer: pyproj.Transformer) -> GeometryLike:
+    """``geom`` (WGS84) through ``transformer``, e.g. one from :func:`local_metres`."""
+
+    def _apply(coords: FloatArray) -> FloatArray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, _apply)
+
+
 # ---------------------------------------------------------------------------
 # Detection
 # ---------------------------------------------------------------------------
@@ -281,20 +329,6 @@ class CrsDetection:
 
 class AmbiguousCrsError(ValueError):
     """Raised by :func:`detect_crs` (with ``strict=True``) when it will not guess."""
-
-
-def _local_projection(geom: BaseGeometry) -> pyproj.Transformer:
-    c = geom.centroid
-    proj = f"+proj=aeqd +lat_0={c.y:.6f} +lon_0={c.x:.6f} +ellps=WGS84 +units=m +no_defs"
-    return pyproj.Transformer.from_crs("EPSG:4326", proj, always_xy=True)
-
-
-def _project(geom: BaseGeometry, transformer: pyproj.Transformer) -> BaseGeometry:
-    def _apply(coords: FloatArray) -> FloatArray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geom, _apply)
 
 
 def _outline(geom: BaseGeometry) -> BaseGeometry:
@@ -350,12 +384,12 @@ def detect_crs(
     """
     if geom.is_empty or reference_wgs84.is_empty:
         raise ValueError("detect_crs needs non-empty geometries")
-    transformer = _local_projection(reference_wgs84)
-    reference_m = _project(reference_wgs84, transformer)
+    transformer = local_metres(reference_wgs84)
+    reference_m = project_geometry(reference_wgs84, transformer)
     fits: dict[str, CrsFit] = {}
     for name in CRS_NAMES:
         candidate = to_wgs84(geom, name)
-        fits[name] = _fit(_project(candidate, transformer), reference_m, spacing_m)
+        fits[name] = _fit(project_geometry(candidate, transformer), reference_m, spacing_m)
 
     ranked = sorted(fits, key=lambda n: fits[n].median_distance_m)
     best, second = ranked[0], ranked[1]

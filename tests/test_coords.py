@@ -1,10 +1,12 @@
 """WGS84 / GCJ-02 / BD-09 conversion against the independent prcoords implementation."""
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 import prcoords
+import pyproj
 import pytest
 import shapely
 import shapely.affinity
@@ -40,7 +42,7 @@ LON, LAT = _grid()
 
 def _oracle(func, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Apply a prcoords (lat, lon) function point by point; returns (lon, lat) arrays."""
-    out = np.array([func((la, lo)) for lo, la in zip(lon, lat)])
+    out = np.array([func((la, lo)) for lo, la in zip(lon, lat, strict=True)])
     return out[:, 1], out[:, 0]
 
 
@@ -77,9 +79,9 @@ def test_round_trips_are_exact(crs):
     lon = rng.uniform(75, 134, 2000)
     lat = rng.uniform(18, 53, 2000)
     there = convert_lonlat(lon, lat, "wgs84", crs)
-    back = convert_lonlat(*there, crs, "wgs84")
+    back = convert_lonlat(there[0], there[1], crs, "wgs84")
     _assert_close(back, (lon, lat), 1e-9)
-    again = convert_lonlat(*back, "wgs84", crs)
+    again = convert_lonlat(back[0], back[1], "wgs84", crs)
     _assert_close(again, there, 1e-9)
 
 
@@ -89,7 +91,7 @@ def test_bd09_gcj02_round_trip():
 
 
 def test_shenzhen_offset_is_several_hundred_metres():
-    d = offset_m(LON, LAT, "wgs84", "gcj02")
+    d = np.asarray(offset_m(LON, LAT, "wgs84", "gcj02"))
     assert d.min() > 300 and d.max() < 700
     # Civic Center: about 0.6 km, mostly eastward and a little south.
     g_lon, g_lat = wgs84_to_gcj02(114.0596, 22.5431)
@@ -125,15 +127,17 @@ def test_scalars_in_scalars_out_and_shapes_kept():
     lat = np.array([[22.5, 22.6], [22.8, 22.9]])
     for func in (wgs84_to_gcj02, gcj02_to_wgs84, gcj02_to_bd09, bd09_to_gcj02, wgs84_to_bd09, bd09_to_wgs84):
         a, b = func(lon, lat)
-        assert a.shape == lon.shape and b.shape == lat.shape
+        assert np.shape(a) == lon.shape and np.shape(b) == lat.shape
     assert convert_lonlat(114.06, 22.54, "gcj02", "gcj02") == (114.06, 22.54)
     with pytest.raises(ValueError):
-        convert_lonlat(114.06, 22.54, "wgs84", "epsg:3857")
+        convert_lonlat(114.06, 22.54, "wgs84", "epsg:3857")  # type: ignore[arg-type]  # refused at run time
 
 
 def test_geometry_conversion_matches_point_conversion():
-    poly = Polygon([(114.0, 22.5), (114.1, 22.5), (114.1, 22.6), (114.0, 22.6)], [[(114.02, 22.52), (114.03, 22.52), (114.03, 22.53)]])
-    geoms = [Point(114.06, 22.54), LineString([(114.0, 22.5), (114.2, 22.7)]), poly, MultiPolygon([poly, shapely.affinity.translate(poly, 0.5)])]
+    poly = Polygon([(114.0, 22.5), (114.1, 22.5), (114.1, 22.6), (114.0, 22.6)],
+                   [[(114.02, 22.52), (114.03, 22.52), (114.03, 22.53)]])
+    geoms = [Point(114.06, 22.54), LineString([(114.0, 22.5), (114.2, 22.7)]), poly,
+             MultiPolygon([poly, shapely.affinity.translate(poly, 0.5)])]
     for geom in geoms:
         for crs in ("gcj02", "bd09"):
             moved = from_wgs84(geom, crs)
@@ -166,10 +170,10 @@ def test_shared_vertices_convert_identically():
     # A point converted alone or among very different points gives bit-identical output.
     alone = gcj02_to_wgs84(114.1, 22.55)
     batch = gcj02_to_wgs84(np.array([114.1, 80.0, 130.0]), np.array([22.55, 45.0, 50.0]))
-    assert (batch[0][0], batch[1][0]) == alone
+    assert (np.asarray(batch[0])[0], np.asarray(batch[1])[0]) == alone
     alone = bd09_to_gcj02(114.1, 22.55)
     batch = bd09_to_gcj02(np.array([114.1, 80.0, 130.0]), np.array([22.55, 45.0, 50.0]))
-    assert (batch[0][0], batch[1][0]) == alone
+    assert (np.asarray(batch[0])[0], np.asarray(batch[1])[0]) == alone
 
 
 # --- detection -------------------------------------------------------------------------------
@@ -187,7 +191,8 @@ def test_detect_crs_identifies_deliberate_shift(futian_wgs84, crs):
     result = detect_crs(shifted, futian_wgs84)
     assert result.label == crs, result.reason
     assert result.fits[crs].median_distance_m < 1
-    assert result.fits[crs].symdiff_fraction < 1e-6
+    symdiff = result.fits[crs].symdiff_fraction
+    assert symdiff is not None and symdiff < 1e-6
     others = [result.fits[c].median_distance_m for c in ("wgs84", "gcj02", "bd09") if c != crs]
     assert min(others) > 300
 
@@ -225,3 +230,26 @@ def test_raw_cnmaps_futian_is_gcj02_against_tianditu_futian():
     assert result.separation > 3
     assert result.fits["gcj02"].median_distance_m < 150
     assert result.fits["wgs84"].median_distance_m > 350
+
+
+def test_round_coordinates_keeps_a_shared_edge_shared():
+    from geo.coords import round_coordinates
+
+    left = Polygon([(114.0, 22.5), (114.1234567, 22.5), (114.1234567, 22.6), (114.0, 22.6)])
+    right = Polygon([(114.1234567, 22.5), (114.2, 22.5), (114.2, 22.6), (114.1234567, 22.6)])
+    a, b = round_coordinates(np.array([left, right], dtype=object), 6)
+    assert a.bounds[2] == b.bounds[0] == 114.123457
+    assert a.intersection(b).geom_type == "LineString"  # still neighbours, no gap or overlap
+    assert round_coordinates(None, 6) is None
+
+
+def test_local_metres_measures_true_distances_near_its_centre():
+    from geo.coords import local_metres
+
+    lon, lat = 114.06, 22.54
+    east_1km = pyproj.Geod(ellps="WGS84").fwd(lon, lat, 90, 1000.0)
+    tr = local_metres(Point(lon, lat))
+    x0, y0 = tr.transform(lon, lat)
+    x1, y1 = tr.transform(east_1km[0], east_1km[1])
+    assert (x0, y0) == pytest.approx((0.0, 0.0), abs=1e-6)
+    assert math.hypot(x1 - x0, y1 - y0) == pytest.approx(1000.0, abs=0.01)
