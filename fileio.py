@@ -26,7 +26,15 @@ import yaml
 import settings
 
 
-class DataFileError(ValueError):
+class DataError(ValueError):
+    """The project's data cannot be used.
+
+    Every subclass's message names the file, item and field relative to the project and never a server
+    path, so the app may show it to visitors as plain text.
+    """
+
+
+class DataFileError(DataError):
     """A data file cannot be read or parsed; the message names the file and what is wrong."""
 
 

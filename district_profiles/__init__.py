@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import settings
-from fileio import DataFileError, read_yaml, shown_path
+from fileio import DataError, DataFileError, read_yaml, shown_path
 from plan_text import PlanIndex, load_plan
 
 OFFICIAL_AREA_NOTE = (
@@ -20,7 +20,7 @@ OFFICIAL_AREA_NOTE = (
 )
 
 
-class ProfileError(ValueError):
+class ProfileError(DataError):
     """A profile file is invalid; the message names the file and field."""
 
 

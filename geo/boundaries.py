@@ -24,7 +24,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 import settings
-from fileio import DataFileError, read_json, shown_path
+from fileio import DataError, DataFileError, read_json, shown_path
 from geo.checks import in_study_extent, polygon_parts
 
 # Metric CRS for distance buffers (UTM 50N covers Shenzhen and Shenshan well enough for metres).
@@ -35,7 +35,7 @@ NUMBER_PROPERTIES: tuple[str, ...] = ("area_km2", "official_area_km2")
 log = logging.getLogger(__name__)
 
 
-class DistrictDataError(ValueError):
+class DistrictDataError(DataError):
     """The district file has no usable district at all; the message lists every problem."""
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 import settings
-from fileio import DataFileError, read_yaml, shown_path
+from fileio import DataError, DataFileError, read_yaml, shown_path
 from layers.schema import CatalogueItem
 from plan_text import PlanIndex, load_plan
 
 
-class CatalogueError(ValueError):
+class CatalogueError(DataError):
     """A catalogue file or record is invalid; the message names the file, item and field."""
 
 

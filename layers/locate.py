@@ -21,7 +21,7 @@ from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
 import settings
-from fileio import DataFileError, read_text, shown_path
+from fileio import DataError, DataFileError, read_text, shown_path
 from geo.coords import convert_lonlat, gcj02_to_wgs84
 from layers.catalogue import load_sourced
 from layers.schema import CATEGORIES, CatalogueItem
@@ -46,7 +46,7 @@ FRAME_COLUMNS = [
 ]
 
 
-class LocationError(ValueError):
+class LocationError(DataError):
     """An item's location cannot be resolved; the message names the item and the field."""
 
 
@@ -179,8 +179,10 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
 
     ``sources`` maps item ids to their catalogue file, named in error messages.
     """
-    from geo.boundaries import districts_for, nearest_district
+    from geo.boundaries import district_problems, districts_for, nearest_district
 
+    # With a district left out of the boundaries (reported by geo.boundaries), "in no district" proves nothing.
+    all_districts = not any(not p.repaired for p in district_problems())
     rows: list[dict[str, object]] = []
     errors: list[str] = []
     station_geoms = gpd.GeoSeries(list(osm.loc[osm["kind"] == "station", "geometry"]), crs=4326).to_crs(32650)
@@ -208,7 +210,7 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
                 # off a generalised coastline or in a border river: the nearest district, if close
                 near = nearest_district(geom, COAST_FALLBACK_M)
                 districts = [near] if near else []
-            if not districts and not item.location.at_sea:
+            if not districts and not item.location.at_sea and all_districts:
                 field = "location.lon/lat" if item.location.method == "point" else "location"
                 errors.append(f"{where(item)}item {item.id}: {field}: lies in no district of Shenzhen or Shenshan "
                               "(set at_sea: true only for an offshore item)")
