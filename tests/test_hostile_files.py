@@ -381,6 +381,9 @@ APP_PROBE = textwrap.dedent("""
     import json, sys
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(sys.argv[1], default_timeout=120)
+    for kv in sys.argv[2:]:
+        key, value = kv.split("=", 1)
+        at.query_params[key] = value
     at.run()
     print(json.dumps({
         "exceptions": [str(e.value) for e in at.exception],
@@ -392,11 +395,13 @@ APP_PROBE = textwrap.dedent("""
 """)
 
 
-def run_app(tmp_path: Path, **env: str) -> tuple[dict, str]:
+def run_app(tmp_path: Path, query: tuple[str, ...] = (), **env: str) -> tuple[dict, str]:
+    """Run the app once in a fresh process (its caches and the settings read the environment afresh)."""
     import os
 
-    result = subprocess.run([sys.executable, "-c", APP_PROBE, str(settings.ROOT / "app.py")],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, **env})
+    # from the project root, as `make run` does, so that .streamlit/config.toml applies
+    result = subprocess.run([sys.executable, "-c", APP_PROBE, str(settings.ROOT / "app.py"), *query],
+                            cwd=settings.ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, **env})
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
 
@@ -431,3 +436,12 @@ def test_app_names_a_bad_scale_setting(tmp_path):
     shown, _ = run_app(tmp_path, SZ_PLAN_MAP_SCALE="abc")
     assert_nothing_internal_shown(shown)
     assert any("SZ_PLAN_MAP_SCALE" in t for t in shown["texts"])
+
+
+def test_an_unforeseen_error_is_redacted_for_visitors(tmp_path):
+    """The district page of a district left out of the boundaries fails; visitors see no traceback or path."""
+    path = district_copy(tmp_path, lambda d: feature(d, 3).__setitem__("geometry", None))
+    shown, log = run_app(tmp_path, ("view=district", "district=yantian"), SZ_PLAN_DISTRICTS_PATH=str(path))
+    everything = json.dumps(shown, ensure_ascii=False)
+    assert "Traceback" not in everything and str(settings.ROOT) not in everything and "/tmp" not in everything
+    assert all("redacted" in e for e in shown["exceptions"])
