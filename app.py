@@ -5,6 +5,7 @@ This module only wires the interface; data, filters, map layers and exports live
 """
 from __future__ import annotations
 
+import logging
 from functools import partial
 from urllib.parse import urlencode
 
@@ -14,7 +15,8 @@ from streamlit_folium import st_folium
 
 import settings
 from district_profiles import load_profiles
-from geo.boundaries import load_districts
+from fileio import DataError
+from geo.boundaries import district_problems, load_districts
 from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
@@ -416,10 +418,17 @@ def about_view(frame: pd.DataFrame, lang: str) -> None:
 def main() -> None:
     try:
         frame, plan, _profiles, _districts = data()
-    except Exception as exc:  # noqa: BLE001 - shown to the user with the file and field named
-        st.error(t("data.error", "zh") + f"\n\n```\n{exc}\n```")
+    except Exception as exc:  # noqa: BLE001 - details and traceback go to the server log, never to visitors
+        logging.getLogger(__name__).error("the app's data could not be loaded", exc_info=True)
+        st.error(t("data.error", "zh") + " / " + t("data.error", "en"))
+        # The project's data errors name files relative to the project; anything else is only logged.
+        st.text(str(exc) if isinstance(exc, (DataError, settings.SettingsError))
+                else t("data.error.log", "zh") + " " + t("data.error.log", "en"))
         st.stop()
     init_state(frame, plan)
+    if district_problems():  # the valid districts are served; the broken ones are named (as text, not Markdown)
+        st.warning(t("data.districts", st.session_state["lang"]))
+        st.text("\n".join(str(p) for p in district_problems()))
     sync_map_position()
     sidebar(frame, plan)
     lang = st.session_state["lang"]

@@ -10,23 +10,41 @@ from pathlib import Path
 
 ROOT: Path = Path(__file__).resolve().parent
 
-PLAN_TEXT_PATH: Path = ROOT / "plan_text" / "data" / "shenzhen-14th-five-year-plan-2021.txt"
+
+def _env_path(name: str, default: Path) -> Path:
+    """A data location that tests and operators may point elsewhere (copies to corrupt, staged data)."""
+    value = os.environ.get(name, "").strip()
+    return Path(value) if value else default
+
+
+PLAN_TEXT_PATH: Path = _env_path("SZ_PLAN_TEXT_PATH",
+                                 ROOT / "plan_text" / "data" / "shenzhen-14th-five-year-plan-2021.txt")
 PLAN_TITLE_ZH: str = "深圳市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
-PLAN_TITLE_EN: str = "Outline of the 14th Five-Year Plan for the Economic and Social Development of Shenzhen and the Long-Range Objectives Through 2035"
+PLAN_TITLE_EN: str = ("Outline of the 14th Five-Year Plan for the Economic and Social Development of Shenzhen "
+                      "and the Long-Range Objectives Through 2035")
 # The body of the plan starts at the second "前言" heading (the first one is in the table of contents).
 PLAN_BODY_MARKER: str = "前言"
 
-DISTRICTS_PATH: Path = ROOT / "geo" / "data" / "districts.geojson"
-DISTRICT_PROFILES_DIR: Path = ROOT / "district_profiles"
-CATALOGUE_DIR: Path = ROOT / "layers" / "catalogue"
-CATALOGUE_LOCATIONS_PATH: Path = ROOT / "layers" / "data" / "osm_locations.csv"
+# Each data location can be overridden by an environment variable of the same meaning.
+DISTRICTS_PATH: Path = _env_path("SZ_PLAN_DISTRICTS_PATH", ROOT / "geo" / "data" / "districts.geojson")
+DISTRICT_PROFILES_DIR: Path = _env_path("SZ_PLAN_PROFILES_DIR", ROOT / "district_profiles")
+CATALOGUE_DIR: Path = _env_path("SZ_PLAN_CATALOGUE_DIR", ROOT / "layers" / "catalogue")
+CATALOGUE_LOCATIONS_PATH: Path = _env_path("SZ_PLAN_LOCATIONS_PATH", ROOT / "layers" / "data" / "osm_locations.csv")
 STATIC_DIR: Path = ROOT / "static"
 # URL under which Streamlit serves STATIC_DIR (server.enableStaticServing).
 STATIC_URL: str = "/app/static"
 
+# The eleven planning areas, in the plan's order (专栏4); every data file is checked against this list.
+DISTRICT_IDS: tuple[str, ...] = (
+    "futian", "luohu", "yantian", "nanshan", "baoan", "longgang",
+    "longhua", "pingshan", "guangming", "dapeng", "shenshan",
+)
+
 # Shenzhen + Shenshan extent in WGS84 (lon_min, lat_min, lon_max, lat_max), with a small margin
 # (Shenshan reaches 23.02°N, Shenzhen 22.40–22.87°N).
 STUDY_EXTENT: tuple[float, float, float, float] = (113.70, 22.38, 115.40, 23.05)
+# Largest uncertainty radius a catalogue estimate may carry: a wider circle says nothing and covers the map.
+MAX_RADIUS_M: int = 30_000
 MAP_CENTER: tuple[float, float] = (22.62, 114.25)  # lat, lon
 MAP_ZOOM: int = 10
 # How far out and in the map goes, and the box it stays in (the study extent with half a degree around it).
@@ -48,6 +66,25 @@ OSM_ATTRIBUTION: str = "© OpenStreetMap contributors (ODbL 1.0)"
 
 # Load testing only: multiply the catalogue with marked synthetic copies (see layers/synthetic.py).
 SCALE_ENV: str = "SZ_PLAN_MAP_SCALE"
+MAX_SCALE: int = 100
+
+
+class SettingsError(ValueError):
+    """An environment setting has a value the project cannot use; the message names the variable."""
+
+
+def map_scale() -> int:
+    """The load-testing scale factor from settings.SCALE_ENV (1 when unset), checked so a typo is named."""
+    raw = os.environ.get(SCALE_ENV, "").strip()
+    if not raw:
+        return 1
+    try:
+        factor = int(raw)
+    except ValueError:
+        factor = 0
+    if not 1 <= factor <= MAX_SCALE:
+        raise SettingsError(f"{SCALE_ENV}={raw[:40]!r}: expected a whole number from 1 to {MAX_SCALE}")
+    return factor
 
 # Progress tracking (tracking/): where the embedded SQLite database lives, and the variable that points the
 # store at another database instead (e.g. postgresql+psycopg://user:password@host/dbname).

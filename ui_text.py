@@ -59,6 +59,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "click.hint": ("提示:点击区查看概况,点击项目查看卡片。", "Tip: click a district for its profile, an item for its card."),
     "not_drawn": ("未在地图上绘制:", "Not drawn on the map: "),
     "data.error": ("数据有误,无法加载:", "The data could not be loaded: "),
+    "data.error.log": ("详细信息已记入服务器日志。", "The details are in the server log."),
+    "data.districts": ("区界数据有问题,以下区未绘制或已自动修复:",
+                       "The district data has a problem; these districts are left out or repaired: "),
 }
 
 

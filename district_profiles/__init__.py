@@ -8,10 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import settings
+from fileio import DataError, DataFileError, read_yaml, shown_path
 from plan_text import PlanIndex, load_plan
 
 OFFICIAL_AREA_NOTE = (
@@ -20,7 +20,7 @@ OFFICIAL_AREA_NOTE = (
 )
 
 
-class ProfileError(ValueError):
+class ProfileError(DataError):
     """A profile file is invalid; the message names the file and field."""
 
 
@@ -37,7 +37,7 @@ class KeyArea(BaseModel):
 
 
 class DistrictProfile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     id: str
     name_zh: str
     name_en: str
@@ -66,19 +66,36 @@ def check_profile(profile: DistrictProfile, plan: PlanIndex) -> list[str]:
     return problems
 
 
+def _validation_lines(name: str, err: ValidationError) -> list[str]:
+    return [f"{name}: field {'.'.join(str(x) for x in e['loc']) or '(profile)'}: {e['msg']}" for e in err.errors()]
+
+
 def load_profiles_from(directory: Path, plan: PlanIndex | None = None) -> dict[str, DistrictProfile]:
+    """Every district's profile from ``directory``; raise one ProfileError listing all problems.
+
+    Each of the eleven districts must have its file: a missing profile is an error, not a gap in the app.
+    """
     plan = plan or load_plan()
     profiles: dict[str, DistrictProfile] = {}
     errors: list[str] = []
+    for did in settings.DISTRICT_IDS:
+        if not (directory / f"{did}.yaml").is_file():
+            errors.append(f"{shown_path(directory / f'{did}.yaml')}: missing (every district needs a profile)")
     for path in sorted(directory.glob("*.yaml")):
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            profile = DistrictProfile.model_validate(raw)
-        except (yaml.YAMLError, ValidationError) as exc:
-            errors.append(f"{path.name}: {exc}")
+            profile = DistrictProfile.model_validate(read_yaml(path))
+        except DataFileError as exc:
+            errors.append(str(exc))
+            continue
+        except ValidationError as exc:
+            errors.extend(_validation_lines(path.name, exc))
             continue
         if profile.id != path.stem:
-            errors.append(f"{path.name}: id {profile.id!r} does not match the file name")
+            errors.append(f"{path.name}: field id: {profile.id[:40]!r} does not match the file name")
+            continue
+        if profile.id not in settings.DISTRICT_IDS:
+            errors.append(f"{path.name}: field id: {profile.id[:40]!r} is not one of the eleven districts")
+            continue
         errors.extend(f"{path.name}: {p}" for p in check_profile(profile, plan))
         profiles[profile.id] = profile
     if errors:

@@ -1,12 +1,13 @@
-"""Command line: ``python -m geo export-districts --output FILE``.
+"""Command line: ``python -m geo export-districts --output FILE`` and ``python -m geo validate``.
 
-Writes the eleven planning areas as a WGS84 GeoJSON FeatureCollection, each with its
-verbatim 专栏4 positioning, key areas, citation, area and boundary provenance.
+``export-districts`` writes the eleven planning areas as a WGS84 GeoJSON FeatureCollection, each with
+its verbatim 专栏4 positioning, key areas, citation, area and boundary provenance; it refuses to write
+when a district is missing or broken, and writes atomically. ``validate`` checks the district file and
+the district profiles and lists every problem, one per line, naming the file, feature and field.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,8 +15,10 @@ from typing import Any
 
 import geopandas as gpd
 
-from district_profiles import DistrictProfile, load_profiles
-from geo.boundaries import load_districts
+import settings
+from district_profiles import DistrictProfile, ProfileError, load_profiles
+from fileio import DataFileError, OutputError, atomic_write_bytes, check_output_path, dumps_json
+from geo.boundaries import read_districts_file
 
 
 def district_features(districts: gpd.GeoDataFrame, profiles: Mapping[str, DistrictProfile]) -> dict[str, Any]:
@@ -58,19 +61,43 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     exp = sub.add_parser("export-districts", help="write the 11 areas as GeoJSON (WGS84) with their profiles")
     exp.add_argument("--output", required=True, type=Path, help="GeoJSON file to write")
+    sub.add_parser("validate", help="check the district file and the district profiles, listing every problem")
     args = parser.parse_args(argv)
-    if args.output.is_dir():
-        parser.error(f"--output: {args.output} is a directory, not a file")
-    if not args.output.parent.is_dir():
-        parser.error(f"--output: directory {args.output.parent} does not exist")
+
+    if args.command == "export-districts":
+        try:
+            check_output_path(args.output)
+        except OutputError as exc:
+            print(f"error: --output {exc}", file=sys.stderr)
+            return 2
+    errors: list[str] = []
     try:
-        collection = district_features(load_districts(), load_profiles())
-    except (ValueError, OSError) as exc:
+        districts, problems = read_districts_file(settings.DISTRICTS_PATH)
+    except DataFileError as exc:
+        errors.append(str(exc))
+        problems = []
+    # validate reports repairs too (the file should be fixed); an export may carry a repaired polygon
+    errors += [str(p) for p in problems if args.command == "validate" or not p.repaired]
+    warnings = [str(p) for p in problems if args.command != "validate" and p.repaired]
+    try:
+        profiles = load_profiles()
+    except (ProfileError, DataFileError) as exc:
+        errors.append(str(exc))
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if errors:
+        print("error: " + "\nerror: ".join(errors), file=sys.stderr)
+        return 1
+    if args.command == "validate":
+        print(f"{len(districts)} districts and {len(profiles)} district profiles valid")
+        return 0
+    try:
+        collection = district_features(districts, profiles)
+        text = dumps_json(collection)
+        atomic_write_bytes(args.output, text.encode("utf-8"))
+    except (OutputError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    tmp.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(args.output)
     print(f"wrote {len(collection['features'])} districts to {args.output}")
     return 0
 

@@ -1,9 +1,30 @@
-"""Command line: ``python -m layers export --output FILE [--format geojson|csv]``."""
+"""Command line: ``python -m layers export --output FILE [--format geojson|csv]`` and ``python -m layers validate``.
+
+Without ``--format`` the format follows the file's extension (``.csv`` is CSV, anything else GeoJSON);
+a ``--format`` that contradicts a ``.csv``, ``.geojson`` or ``.json`` extension is refused. Every problem
+is reported on its own line naming the file, item and field, without a traceback; an export is written
+atomically, so a failed or interrupted run leaves an existing file as it was.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+
+EXTENSION_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+
+
+def output_format(output: Path, requested: str | None) -> str:
+    """The export format: as requested if it agrees with the extension, else inferred from it."""
+    implied = EXTENSION_FORMATS.get(output.suffix.lower())
+    if requested is None:
+        return implied or "geojson"
+    if implied is not None and implied != requested:
+        from fileio import OutputError
+
+        raise OutputError(f"{output}: --format {requested} does not match the file's {output.suffix} extension; "
+                          f"name the file .{'csv' if requested == 'csv' else 'geojson'} or leave out --format")
+    return requested
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -12,16 +33,29 @@ def main(argv: list[str] | None = None) -> int:
     exp = sub.add_parser("export", help="write every catalogue item with its citation and location")
     exp.add_argument("--output", required=True, type=Path, help="file to write")
     exp.add_argument("--format", choices=("geojson", "csv"), default=None,
-                     help="output format (default: from the file extension, else geojson)")
+                     help="output format (default: from the file extension: .csv is CSV, anything else GeoJSON)")
     sub.add_parser("validate", help="check the catalogue files and report every problem")
     args = parser.parse_args(argv)
 
+    import settings
+    from district_profiles import ProfileError
+    from fileio import DataFileError, OutputError, atomic_write_bytes, check_output_path
+    from geo.boundaries import DistrictDataError
     from layers.catalogue import CatalogueError
     from layers.locate import LocationError, catalogue_frame
 
+    fmt = "geojson"
+    if args.command == "export":
+        try:
+            check_output_path(args.output)
+            fmt = output_format(args.output, args.format)
+        except OutputError as exc:
+            print(f"error: --output {exc}", file=sys.stderr)
+            return 2
     try:
         frame = catalogue_frame()
-    except (CatalogueError, LocationError) as exc:
+    except (CatalogueError, LocationError, DataFileError, DistrictDataError, ProfileError,
+            settings.SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.command == "validate":
@@ -30,13 +64,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from layers.export import to_csv_bytes, to_geojson_bytes
 
-    fmt = args.format or ("csv" if args.output.suffix.lower() == ".csv" else "geojson")
-    if not args.output.parent.is_dir():
-        parser.error(f"--output: directory {args.output.parent} does not exist")
-    data = to_csv_bytes(frame) if fmt == "csv" else to_geojson_bytes(frame)
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(args.output)
+    try:
+        data = to_csv_bytes(frame) if fmt == "csv" else to_geojson_bytes(frame)
+        atomic_write_bytes(args.output, data)
+    except (OutputError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"wrote {len(frame)} items to {args.output} ({fmt})")
     return 0
 

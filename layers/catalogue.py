@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 import settings
+from fileio import DataError, DataFileError, read_yaml, shown_path
 from layers.schema import CatalogueItem
 from plan_text import PlanIndex, load_plan
 
 
-class CatalogueError(ValueError):
+class CatalogueError(DataError):
     """A catalogue file or record is invalid; the message names the file, item and field."""
 
 
@@ -32,10 +32,11 @@ class SourcedItem:
 
 def _format_validation(path: Path, index: int, raw: object, err: ValidationError) -> str:
     ident = raw.get("id", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
-    lines = [f"{path.name}: item {ident}:"]
+    ident = str(ident)[:80]
+    lines = []
     for e in err.errors():
         loc = ".".join(str(x) for x in e["loc"]) or "(item)"
-        lines.append(f"  field {loc}: {e['msg']}")
+        lines.append(f"{path.name}: item {ident}: field {loc}: {e['msg']}")
     return "\n".join(lines)
 
 
@@ -63,15 +64,16 @@ def load_items(directory: Path | None = None, plan: PlanIndex | None = None) -> 
     seen: dict[str, str] = {}
     files = sorted(directory.glob("*.yaml"))
     if not files:
-        raise CatalogueError(f"{directory}: no catalogue files (*.yaml) found")
+        raise CatalogueError(f"{shown_path(directory)}: no catalogue files (*.yaml) found")
     for path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        except yaml.YAMLError as exc:
-            errors.append(f"{path.name}: not valid YAML: {exc}")
+            data = read_yaml(path)
+        except DataFileError as exc:
+            # an empty or comment-only file is an error too: its items would otherwise vanish silently
+            errors.append(str(exc))
             continue
-        if not isinstance(data, list):
-            errors.append(f"{path.name}: expected a list of items at the top level")
+        if not isinstance(data, list) or not data:
+            errors.append(f"{path.name}: expected a non-empty list of items at the top level")
             continue
         for i, raw in enumerate(data):
             try:
@@ -92,6 +94,11 @@ def load_items(directory: Path | None = None, plan: PlanIndex | None = None) -> 
 
 
 @lru_cache(maxsize=1)
+def load_sourced() -> tuple[SourcedItem, ...]:
+    """The shipped catalogue with each item's file, validated once per process."""
+    return tuple(load_items())
+
+
 def load_catalogue() -> tuple[CatalogueItem, ...]:
     """The shipped catalogue, validated once per process."""
-    return tuple(s.item for s in load_items())
+    return tuple(s.item for s in load_sourced())

@@ -7,12 +7,13 @@ that are not located, with a null geometry.
 from __future__ import annotations
 
 import io
-import json
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 import settings
+from fileio import dumps_json
 
 EXPORT_COLUMNS = [
     "id", "name_zh", "name_en", "category", "part", "chapter", "section", "column", "paragraph_id",
@@ -49,7 +50,7 @@ def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
 def to_geojson_dict(frame: gpd.GeoDataFrame) -> dict:
     features = []
     for _, row in frame.iterrows():
-        props = {c: (list(row[c]) if isinstance(row[c], (list, tuple)) else
+        props: dict[str, Any] = {c: (list(row[c]) if isinstance(row[c], (list, tuple)) else
                      (None if (isinstance(row[c], float) and pd.isna(row[c])) else row[c]))
                  for c in EXPORT_COLUMNS}
         for k in ("part", "chapter", "section", "column", "radius_m"):
@@ -63,4 +64,5 @@ def to_geojson_dict(frame: gpd.GeoDataFrame) -> dict:
 
 
 def to_geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
-    return json.dumps(to_geojson_dict(frame), ensure_ascii=False, indent=1).encode("utf-8")
+    """GeoJSON as UTF-8; a NaN or infinity anywhere raises fileio.OutputError instead of writing invalid JSON."""
+    return dumps_json(to_geojson_dict(frame), indent=1).encode("utf-8")

@@ -6,19 +6,24 @@ known only to a district or not located at all keep a null geometry.
 """
 from __future__ import annotations
 
-import os
+import io
+import math
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from shapely import wkt as shapely_wkt
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
 import settings
-from geo.coords import convert_lonlat
-from layers.catalogue import load_catalogue
+from fileio import DataError, DataFileError, read_text, shown_path
+from geo.coords import convert_lonlat, gcj02_to_wgs84
+from layers.catalogue import load_sourced
 from layers.schema import CATEGORIES, CatalogueItem
 from plan_text import PlanIndex, load_plan
 
@@ -27,6 +32,12 @@ STATION_SPREAD_LIMIT_M = 800.0
 # A point this close to a district boundary also counts for the neighbour (coast, reclamation).
 DISTRICT_TOLERANCE_M = 300.0
 COAST_FALLBACK_M = 2000.0  # a point in no district takes the nearest one within this distance
+# A point declared WGS84 that lands this close to an OSM station only after a GCJ-02 -> WGS84 shift,
+# while lying at least GCJ_FAR_M from every station as entered, was almost surely copied from a Chinese
+# web map (GCJ-02, ~300-600 m off in Shenzhen).
+GCJ_MATCH_M = 30.0
+GCJ_FAR_M = 200.0
+OSM_COLUMNS = ("kind", "name", "station_type", "ref", "source", "data_date", "wkt")
 
 FRAME_COLUMNS = [
     "id", "name_zh", "name_en", "category", "group", "part", "chapter", "section", "column",
@@ -35,7 +46,7 @@ FRAME_COLUMNS = [
 ]
 
 
-class LocationError(ValueError):
+class LocationError(DataError):
     """An item's location cannot be resolved; the message names the item and the field."""
 
 
@@ -43,8 +54,26 @@ class LocationError(ValueError):
 def load_osm_locations(path: Path | None = None) -> pd.DataFrame:
     """The OSM features the catalogue refers to (extracted at build time by ``layers.osm_extract``)."""
     path = path or settings.CATALOGUE_LOCATIONS_PATH
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame["geometry"] = frame["wkt"].map(shapely_wkt.loads)
+    name = shown_path(path)
+    try:
+        frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataFileError(f"{name}: not valid CSV ({str(exc).strip().splitlines()[0]})") from None
+    missing = [c for c in OSM_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataFileError(f"{name}: missing column(s) {', '.join(missing)}")
+    geoms = []
+    for i, text in enumerate(frame["wkt"]):
+        row = f"{name}: row {i + 2}, field wkt"  # row 1 is the header
+        try:
+            geom = shapely_wkt.loads(text)
+        except shapely.errors.ShapelyError:
+            raise DataFileError(f"{row}: not a WKT geometry") from None
+        xy = shapely.get_coordinates(geom)
+        if geom.is_empty or not np.isfinite(xy).all():
+            raise DataFileError(f"{row}: empty geometry or a coordinate that is not a finite number")
+        geoms.append(geom)
+    frame["geometry"] = geoms
     return frame
 
 
@@ -101,6 +130,7 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
         refs = ", ".join(r or "unnamed" for r in rows["ref"])
         return geom, f"OSM runways ({refs}). {credit('runway')}" + (f". {loc.note}" if loc.note else "")
     if loc.method == "point":
+        assert loc.lon is not None and loc.lat is not None  # the schema requires both for a point
         lon, lat = convert_lonlat(loc.lon, loc.lat, loc.crs, "wgs84")
         crs_note = "" if loc.crs == "wgs84" else f" (entered in {loc.crs.upper()}, converted to WGS84)"
         return Point(float(lon), float(lat)), f"Manual estimate{crs_note}: {loc.note}"
@@ -114,7 +144,7 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
 
 def _citations(item: CatalogueItem, plan: PlanIndex) -> tuple[dict[str, object], list[str]]:
     para = plan.get(item.paragraph_id)
-    cite = {
+    cite: dict[str, object] = {
         "part": para.part_no,
         "chapter": para.chapter_no,
         "section": para.section_no,
@@ -123,24 +153,70 @@ def _citations(item: CatalogueItem, plan: PlanIndex) -> tuple[dict[str, object],
     return cite, [item.paragraph_id] + [c.paragraph_id for c in item.other_citations]
 
 
-def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanIndex) -> gpd.GeoDataFrame:
-    """Resolve every item and compute the districts it lies in from its geometry."""
-    from geo.boundaries import districts_for, nearest_district
+def gcj02_suspect(item: CatalogueItem, stations_m: np.ndarray) -> str | None:
+    """Why a point declared WGS84 looks like a GCJ-02 coordinate (None when it does not).
 
+    Only detectable where a trusted WGS84 reference exists: the check compares the point with the
+    OSM stations in ``osm_locations.csv`` as entered and after a GCJ-02 -> WGS84 shift. A GCJ-02
+    point placed anywhere else (a building, a park) cannot be told from a correct estimate.
+    """
+    loc = item.location
+    if loc.method != "point" or loc.crs != "wgs84" or loc.lon is None or loc.lat is None or not len(stations_m):
+        return None
+    slon, slat = gcj02_to_wgs84(loc.lon, loc.lat)
+    pts = gpd.GeoSeries([Point(loc.lon, loc.lat), Point(float(slon), float(slat))], crs=4326).to_crs(32650)
+    xy = shapely.get_coordinates(pts.to_numpy())
+    as_is, shifted = (float(np.min(np.hypot(*(stations_m - p).T))) for p in xy)
+    if shifted <= GCJ_MATCH_M and as_is >= GCJ_FAR_M:
+        return (f"location.lon/lat: declared WGS84, but lies {as_is:.0f} m from the nearest OSM station and "
+                f"{shifted:.0f} m from one after a GCJ-02 -> WGS84 shift; looks like GCJ-02 (set crs: gcj02)")
+    return None
+
+
+def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanIndex,
+                sources: Mapping[str, str] | None = None) -> gpd.GeoDataFrame:
+    """Resolve every item and compute the districts it lies in from its geometry.
+
+    ``sources`` maps item ids to their catalogue file, named in error messages.
+    """
+    from geo.boundaries import district_problems, districts_for, nearest_district
+
+    # With a district left out of the boundaries (reported by geo.boundaries), "in no district" proves nothing.
+    all_districts = not any(not p.repaired for p in district_problems())
     rows: list[dict[str, object]] = []
     errors: list[str] = []
+    station_geoms = gpd.GeoSeries(list(osm.loc[osm["kind"] == "station", "geometry"]), crs=4326).to_crs(32650)
+    stations_m = shapely.get_coordinates(station_geoms.to_numpy())
+
+    def where(item: CatalogueItem) -> str:
+        return f"{sources[item.id]}: " if sources and item.id in sources else ""
+
     for item in items:
         try:
             geom, source = resolve(item, osm)
         except LocationError as exc:
-            errors.append(str(exc))
+            errors.append(where(item) + str(exc))
+            continue
+        suspect = gcj02_suspect(item, stations_m)
+        if suspect:
+            errors.append(f"{where(item)}item {item.id}: {suspect}")
             continue
         if geom is not None:
+            if geom.is_empty or not all(math.isfinite(v) for v in geom.bounds):
+                errors.append(f"{where(item)}item {item.id}: location: no finite geometry")
+                continue
             districts = districts_for(geom, tolerance_m=DISTRICT_TOLERANCE_M if geom.geom_type == "Point" else 0)
             if not districts and geom.geom_type == "Point":
                 # off a generalised coastline or in a border river: the nearest district, if close
                 near = nearest_district(geom, COAST_FALLBACK_M)
                 districts = [near] if near else []
+            if not districts and not item.location.at_sea and all_districts:
+                field = "location.lon/lat" if item.location.method == "point" else "location"
+                errors.append(f"{where(item)}item {item.id}: {field}: lies in no district of Shenzhen or Shenshan "
+                              "(set at_sea: true only for an offshore item)")
+                continue
+            if not districts:
+                districts = list(item.plan_districts)
         elif item.location.method == "district":
             districts = list(item.location.districts)
         else:
@@ -177,8 +253,10 @@ def catalogue_frame() -> gpd.GeoDataFrame:
 
     For load testing only, settings.SCALE_ENV=N adds N-1 clearly marked synthetic copies.
     """
-    frame = build_frame(load_catalogue(), load_osm_locations(), load_plan())
-    factor = int(os.environ.get(settings.SCALE_ENV, "1") or 1)
+    factor = settings.map_scale()
+    sourced = load_sourced()
+    frame = build_frame(tuple(s.item for s in sourced), load_osm_locations(), load_plan(),
+                        {s.item.id: s.source_file for s in sourced})
     if factor > 1:
         from layers.synthetic import scaled
 

@@ -399,6 +399,8 @@ def district_badges(frame: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup | 
         for d in row["districts"]:
             counts.setdefault(d, []).append(f"{row['name_zh']} {row['name_en']}")
     for d, names in counts.items():
+        if d not in centres.index:  # a district left out of the boundaries (reported on load) has no badge
+            continue
         pt = from_wgs84(centres[d], crs) if crs != "wgs84" else centres[d]
         listing = "".join(f"<li>{html.escape(n)}</li>" for n in names)
         marker = folium.Marker(

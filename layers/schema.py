@@ -6,14 +6,14 @@ the item's id instead of reaching the map.
 """
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-DISTRICT_IDS: tuple[str, ...] = (
-    "futian", "luohu", "yantian", "nanshan", "baoan", "longgang",
-    "longhua", "pingshan", "guangming", "dapeng", "shenshan",
-)
+import settings
+
+DISTRICT_IDS: tuple[str, ...] = settings.DISTRICT_IDS
 
 # category -> (group, zh label, en label)
 CATEGORIES: dict[str, tuple[str, str, str]] = {
@@ -68,7 +68,8 @@ PLAN_STAGES: dict[str, tuple[str, str, str]] = {
 # precision -> (zh, en, what it means); the map draws each grade differently.
 PRECISIONS: dict[str, tuple[str, str, str]] = {
     "exact": ("精确要素", "Exact feature", "the feature itself, from open data (OSM)"),
-    "proxy": ("近似代理点(约500米内)", "Proxy within ~500 m", "a nearby feature named after it, such as a metro station"),
+    "proxy": ("近似代理点(约500米内)", "Proxy within ~500 m",
+              "a nearby feature named after it, such as a metro station"),
     "approximate": ("估计位置(约2公里内)", "Approximate (~2 km)", "a manual estimate with stated reasoning"),
     "zone": ("镇街或片区级", "Town or zone level", "somewhere in a named town or zone"),
     "district": ("区级", "District level", "known only to lie in a district"),
@@ -81,10 +82,29 @@ Precision = Literal["exact", "proxy", "approximate", "zone", "district", "schema
 SourceCrs = Literal["wgs84", "gcj02", "bd09"]
 
 
+def check_lonlat(lon: float, lat: float, field: str) -> str | None:
+    """Why a hand-entered lon/lat cannot be right (None when it lies in the study extent).
+
+    A point outside Shenzhen and Shenshan is a typo or a swap, not a place the plan names; the
+    extent is wide enough for GCJ-02 and BD-09 input (offsets under 1 km).
+    """
+    x0, y0, x1, y1 = settings.STUDY_EXTENT
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return f"{field}: ({lon}, {lat}) is not a finite number"
+    if x0 <= lon <= x1 and y0 <= lat <= y1:
+        return None
+    if x0 <= lat <= x1 and y0 <= lon <= y1:
+        return (f"{field}: ({lon}, {lat}) looks swapped: give longitude first "
+                f"(lon {x0}–{x1}, lat {y0}–{y1})")
+    return (f"{field}: ({lon}, {lat}) is outside the study extent of Shenzhen and Shenshan "
+            f"(lon {x0}–{x1}, lat {y0}–{y1})")
+
+
 class Location(BaseModel):
     """How an item is located; resolved to WGS84 geometry by ``layers.locate``."""
 
-    model_config = ConfigDict(extra="forbid")
+    # NaN and infinity are never a coordinate or a radius: refuse them before they reach the map or exports.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     method: LocationMethod
     precision: Precision
@@ -96,11 +116,13 @@ class Location(BaseModel):
     coords: list[tuple[float, float]] = Field(default_factory=list, description="lon/lat vertices (line)")
     crs: SourceCrs = "wgs84"
     districts: list[str] = Field(default_factory=list)
-    radius_m: int | None = Field(default=None, description="uncertainty radius for approximate/zone points")
+    radius_m: int | None = Field(default=None, gt=0, le=settings.MAX_RADIUS_M,
+                                 description="uncertainty radius for approximate/zone points")
+    at_sea: bool = Field(default=False, description="offshore: the point or line lies in no district on purpose")
     note: str = Field(default="", description="why this location: the reasoning behind an estimate")
 
     @model_validator(mode="after")
-    def _check_method_fields(self) -> "Location":
+    def _check_method_fields(self) -> Location:
         m = self.method
         if m in ("osm_station", "osm_line") and not self.stations:
             raise ValueError(f"location method {m} needs 'stations'")
@@ -127,6 +149,16 @@ class Location(BaseModel):
         for d in self.districts:
             if d not in DISTRICT_IDS:
                 raise ValueError(f"unknown district id {d!r}")
+        if self.lon is not None and self.lat is not None:
+            problem = check_lonlat(self.lon, self.lat, "location.lon/lat")
+            if problem:
+                raise ValueError(problem)
+        elif (self.lon is None) != (self.lat is None):
+            raise ValueError("location.lon/lat: give both lon and lat, or neither")
+        for i, (x, y) in enumerate(self.coords):
+            problem = check_lonlat(x, y, f"location.coords[{i}]")
+            if problem:
+                raise ValueError(problem)
         return self
 
 

@@ -13,12 +13,13 @@ Id scheme:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import settings
+from fileio import read_text
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -213,4 +214,4 @@ def parse_plan(text: str) -> PlanIndex:
 def load_plan(path: Path | None = None) -> PlanIndex:
     """Load and index the plan shipped with the project (cached: it never changes at run time)."""
     path = path or settings.PLAN_TEXT_PATH
-    return parse_plan(path.read_text(encoding="utf-8"))
+    return parse_plan(read_text(path))
