@@ -87,9 +87,11 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
         names = "; ".join(label for _, label in resolved)
         return geom, f"OSM station {names}. {credit('station')}" + (f". {loc.note}" if loc.note else "")
     if loc.method == "osm_line":
-        resolved = [_station_point(item, n, osm) for n in loc.stations]
-        line = LineString([p for p, _ in resolved])
-        return line, ("Schematic line through OSM stations " + " → ".join(loc.stations)
+        courses = ([loc.stations] if loc.stations else []) + loc.lines
+        lines = [LineString([_station_point(item, n, osm)[0] for n in names]) for names in courses]
+        through = "; ".join(" → ".join(names) for names in courses)
+        course = lines[0] if len(lines) == 1 else MultiLineString(lines)
+        return course, ("Schematic line through OSM stations " + through
                       + f"; not the alignment. {credit('station')}" + (f". {loc.note}" if loc.note else ""))
     if loc.method == "osm_runway":
         rows = osm[osm["kind"] == "runway"]
@@ -101,6 +103,7 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
         refs = ", ".join(r or "unnamed" for r in rows["ref"])
         return geom, f"OSM runways ({refs}). {credit('runway')}" + (f". {loc.note}" if loc.note else "")
     if loc.method == "point":
+        assert loc.lon is not None and loc.lat is not None  # the schema requires both for a point
         lon, lat = convert_lonlat(loc.lon, loc.lat, loc.crs, "wgs84")
         crs_note = "" if loc.crs == "wgs84" else f" (entered in {loc.crs.upper()}, converted to WGS84)"
         return Point(float(lon), float(lat)), f"Manual estimate{crs_note}: {loc.note}"
@@ -114,7 +117,7 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
 
 def _citations(item: CatalogueItem, plan: PlanIndex) -> tuple[dict[str, object], list[str]]:
     para = plan.get(item.paragraph_id)
-    cite = {
+    cite: dict[str, object] = {
         "part": para.part_no,
         "chapter": para.chapter_no,
         "section": para.section_no,

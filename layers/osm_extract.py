@@ -42,6 +42,7 @@ def shenzhen_area() -> object:
 def extract(osm_dir: Path, output: Path) -> pd.DataFrame:
     items = [s.item for s in load_items()]
     wanted = {name for it in items for name in it.location.stations}
+    wanted |= {name for it in items for line in it.location.lines for name in line}
     area = shenzhen_area()
     bbox = box(*settings.STUDY_EXTENT)
 

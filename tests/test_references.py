@@ -138,3 +138,35 @@ def test_quality_figures_count_grades_and_checked_share(frame):
     assert 0.7 <= q.checked_share <= 1.0
     distances = [d for *_, d in q.largest_distances]
     assert distances == sorted(distances, reverse=True) and len(distances) == 5
+
+
+def test_lines_through_stations_pass_through_real_osm_stations_in_order(frame):
+    """Each vertex of a schematic line through stations is the OSM station of that name, in the order listed."""
+    import shapely
+
+    from layers.catalogue import load_catalogue
+    from layers.locate import load_osm_locations
+
+    osm = load_osm_locations()
+    stations = gpd.GeoDataFrame(osm[osm["kind"] == "station"], geometry="geometry", crs=4326).to_crs(32650)
+    by_id = frame.set_index("id")
+    lines = [it for it in load_catalogue() if it.location.method == "osm_line"]
+    assert len(lines) >= 6
+    for item in lines:
+        assert by_id.loc[item.id, "precision"] == "schematic", item.id
+        courses = ([item.location.stations] if item.location.stations else []) + item.location.lines
+        names = [n for course in courses for n in course]
+        line = gpd.GeoSeries([by_id.loc[item.id].geometry], crs=4326).to_crs(32650).iloc[0]
+        vertices = shapely.get_coordinates(line)
+        assert len(vertices) == len(names), item.id
+        for (x, y), name in zip(vertices, names, strict=True):
+            near = set(stations.loc[stations.distance(Point(x, y)) < 400, "name"])
+            assert name in near, (item.id, name)
+
+
+def test_metro_lines_opened_2021_2022_are_drawn_through_their_stations(frame):
+    row = frame[frame["id"] == "metro-phase-4"].iloc[0]
+    assert row.geometry.geom_type == "MultiLineString" and len(row.geometry.geoms) == 5
+    for station in ("左炮台东", "岗厦北", "田心", "会展城", "深理工"):
+        assert station in row["location_source"]
+    assert {"nanshan", "baoan", "longgang", "pingshan", "guangming"} <= set(row["districts"])
