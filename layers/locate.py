@@ -31,7 +31,7 @@ COAST_FALLBACK_M = 2000.0  # a point in no district takes the nearest one within
 FRAME_COLUMNS = [
     "id", "name_zh", "name_en", "category", "group", "part", "chapter", "section", "column",
     "paragraph_id", "quote", "stage_phrase", "plan_stage", "plan_districts", "districts",
-    "precision", "location_method", "location_source", "radius_m", "cited_in", "geometry",
+    "precision", "location_method", "location_source", "radius_m", "cited_in", "baseline", "geometry",
 ]
 
 
@@ -167,6 +167,7 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
             "location_source": source,
             "radius_m": item.location.radius_m,
             "cited_in": cited_in,
+            "baseline": item.baseline,
             "geometry": geom,
         })
     if errors:

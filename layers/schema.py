@@ -166,6 +166,7 @@ class CatalogueItem(BaseModel):
     other_citations: list[Citation] = Field(default_factory=list)
     location: Location
     status_history: list[StatusRecord] = Field(default_factory=list)
+    baseline: bool = Field(default=False, description="completed in 2016–2020 (chapter 1), before the plan period")
 
     @field_validator("category")
     @classmethod

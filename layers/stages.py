@@ -25,6 +25,7 @@ VERB_STAGES: dict[str, str] = {
     "规划新、扩、续建": "plan",
     "布局": "plan",
     "拟设": "plan",
+    "纳入": "plan",
     "设立": "plan",
     # preparation: preparatory work before construction
     "前期工作": "preparation",
@@ -59,6 +60,9 @@ VERB_STAGES: dict[str, str] = {
     "全面完成": "complete",
     "推动建成": "complete",
     "建成使用": "complete",
+    # chapter 1 reviews 2016–2020 in these words: done before the plan period (items marked baseline)
+    "拔地而起": "complete",
+    "引进": "complete",
     # upgrade: improving or rebuilding what exists
     "改造": "upgrade",
     "提升": "upgrade",

@@ -66,3 +66,33 @@ def test_a_stage_that_disagrees_with_its_verb_is_reported_with_file_item_and_fie
     msg = str(err.value)
     assert f"stages.yaml: item {items[0]['id']}: plan_stage" in msg and "disagrees" in msg
     assert f"stages.yaml: item {items[1]['id']}: stage_phrase '专栏' is not a verb" in msg
+
+
+def test_chapter_1_achievements_are_a_baseline_completed_before_the_plan_period():
+    """Chapter 1 reviews 2016–2020: its items are marked baseline (a layer that can be hidden), complete, and
+    no item of the plan period is."""
+    plan = load_plan()
+    items = load_catalogue()
+    baseline = {i.id for i in items if i.baseline}
+    in_chapter_1 = {i.id for i in items if plan.get(i.paragraph_id).chapter_no == 1}
+    assert baseline == in_chapter_1
+    assert {"guangzhou-shenzhen-hong-kong-xrl", "heung-yuen-wai-port", "shenzhen-world-exhibition-centre",
+            "cams-cancer-hospital-shenzhen", "fuwai-hospital-shenzhen"} <= baseline
+    assert all(i.plan_stage == "complete" for i in items if i.baseline)
+
+
+def test_chapter_6_urban_core_streets_and_coastal_areas_are_catalogued():
+    from layers.locate import catalogue_frame
+
+    frame = catalogue_frame().set_index("id")
+    text = load_plan().get("ch06-s01-p14").text
+    for key, name, district in [("xinan", "新安", "baoan"), ("xixiang", "西乡", "baoan"), ("minzhi", "民治", "longhua"),
+                                ("longhua", "龙华", "longhua"), ("bantian", "坂田", "longgang"),
+                                ("buji", "布吉", "longgang"), ("jihua", "吉华", "longgang"),
+                                ("nanwan", "南湾", "longgang")]:
+        row = frame.loc[f"urban-core-{key}"]
+        assert name in text and row["name_zh"].startswith(name)
+        assert district in row["districts"], key
+    for name in ("西部创新活力湾区", "中部都市亲海休闲活力区", "东部山海生态度假区"):
+        assert (frame["name_zh"] == name).sum() == 1
+    assert bool(frame.loc["urban-core-buji", "baseline"]) is False
