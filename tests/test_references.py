@@ -170,3 +170,16 @@ def test_metro_lines_opened_2021_2022_are_drawn_through_their_stations(frame):
     for station in ("左炮台东", "岗厦北", "田心", "会展城", "深理工"):
         assert station in row["location_source"]
     assert {"nanshan", "baoan", "longgang", "pingshan", "guangming"} <= set(row["districts"])
+
+
+def test_a_line_of_several_lines_needs_two_stations_on_each():
+    from pydantic import ValidationError
+
+    from layers.schema import Location
+
+    ok = Location(method="osm_line", precision="schematic", lines=[["机场北", "国展南"], ["光明", "中大"]])
+    assert len(ok.lines) == 2
+    with pytest.raises(ValidationError, match="at least two stations on each line"):
+        Location(method="osm_line", precision="schematic", lines=[["机场北", "国展南"], ["光明"]])
+    with pytest.raises(ValidationError, match="needs 'stations' or 'lines'"):
+        Location(method="osm_line", precision="schematic")
