@@ -212,6 +212,7 @@ class QualityFigures:
     checked: int
     references: int
     largest_distances: list[tuple[str, str, str, int]]  # item id, grade, reference feature, metres
+    largest_by_grade: dict[str, tuple[str, int]]  # grade -> (item id, metres) of its farthest item
 
     @property
     def checked_share(self) -> float:
@@ -230,14 +231,18 @@ def quality_figures(frame: gpd.GeoDataFrame, refs: Iterable[Reference] | None = 
     for f in check(frame, refs):  # an item with several references: its nearest one
         if f.item_id not in best or f.distance_m < best[f.item_id].distance_m:
             best[f.item_id] = f
-    worst = sorted(best.values(), key=lambda f: f.distance_m, reverse=True)[:largest]
+    ranked = sorted(best.values(), key=lambda f: f.distance_m, reverse=True)
+    by_grade: dict[str, tuple[str, int]] = {}
+    for f in ranked:
+        by_grade.setdefault(f.precision, (f.item_id, round(f.distance_m)))
     return QualityFigures(
         items=len(frame),
         per_grade={str(k): int(v) for k, v in frame["precision"].value_counts().items()},
         drawn=len(drawn),
         checked=len(set(drawn["id"]) & (referenced | from_osm)),
         references=len(refs),
-        largest_distances=[(f.item_id, f.precision, f.feature, round(f.distance_m)) for f in worst],
+        largest_distances=[(f.item_id, f.precision, f.feature, round(f.distance_m)) for f in ranked[:largest]],
+        largest_by_grade=by_grade,
     )
 
 

@@ -138,6 +138,9 @@ def test_quality_figures_count_grades_and_checked_share(frame):
     assert 0.7 <= q.checked_share <= 1.0
     distances = [d for *_, d in q.largest_distances]
     assert distances == sorted(distances, reverse=True) and len(distances) == 5
+    for grade, (item_id, metres) in q.largest_by_grade.items():
+        assert frame.set_index("id").loc[item_id, "precision"] == grade and metres <= distances[0]
+    assert q.largest_by_grade["approximate"][1] <= 2000
 
 
 def test_lines_through_stations_pass_through_real_osm_stations_in_order(frame):
