@@ -35,3 +35,4 @@ bench: $(STAMP) browser
 build-data: $(STAMP)
 	$(PY) -m geo.build_districts
 	$(PY) -m layers.osm_extract
+	$(PY) -m layers.references build

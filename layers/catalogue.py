@@ -15,6 +15,7 @@ from pydantic import ValidationError
 import settings
 from fileio import DataError, DataFileError, read_yaml, shown_path
 from layers.schema import CatalogueItem
+from layers.stages import problems as stage_problems
 from plan_text import PlanIndex, load_plan
 
 
@@ -50,8 +51,11 @@ def check_citations(item: CatalogueItem, plan: PlanIndex) -> list[str]:
             continue
         if quote not in plan.get(pid).text:
             problems.append(f"quote {quote!r} does not occur verbatim in paragraph {pid}")
-    if item.paragraph_id in plan and item.stage_phrase not in plan.get(item.paragraph_id).text:
-        problems.append(f"stage_phrase {item.stage_phrase!r} does not occur in paragraph {item.paragraph_id}")
+    cited = [pid for pid, _ in cites if pid in plan]
+    if cited and not any(item.stage_phrase in plan.get(pid).text for pid in cited):
+        problems.append(f"stage_phrase {item.stage_phrase!r} does not occur in paragraph {item.paragraph_id}"
+                        " or in another paragraph the item cites")
+    problems.extend(stage_problems(item.stage_phrase, item.plan_stage))
     return problems
 
 

@@ -42,7 +42,7 @@ OSM_COLUMNS = ("kind", "name", "station_type", "ref", "source", "data_date", "wk
 FRAME_COLUMNS = [
     "id", "name_zh", "name_en", "category", "group", "part", "chapter", "section", "column",
     "paragraph_id", "quote", "stage_phrase", "plan_stage", "plan_districts", "districts",
-    "precision", "location_method", "location_source", "radius_m", "cited_in", "geometry",
+    "precision", "location_method", "location_source", "radius_m", "cited_in", "baseline", "geometry",
 ]
 
 
@@ -116,9 +116,11 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
         names = "; ".join(label for _, label in resolved)
         return geom, f"OSM station {names}. {credit('station')}" + (f". {loc.note}" if loc.note else "")
     if loc.method == "osm_line":
-        resolved = [_station_point(item, n, osm) for n in loc.stations]
-        line = LineString([p for p, _ in resolved])
-        return line, ("Schematic line through OSM stations " + " → ".join(loc.stations)
+        courses = ([loc.stations] if loc.stations else []) + loc.lines
+        lines = [LineString([_station_point(item, n, osm)[0] for n in names]) for names in courses]
+        through = "; ".join(" → ".join(names) for names in courses)
+        course = lines[0] if len(lines) == 1 else MultiLineString(lines)
+        return course, ("Schematic line through OSM stations " + through
                       + f"; not the alignment. {credit('station')}" + (f". {loc.note}" if loc.note else ""))
     if loc.method == "osm_runway":
         rows = osm[osm["kind"] == "runway"]
@@ -240,6 +242,7 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
             "location_source": source,
             "radius_m": item.location.radius_m,
             "cited_in": cited_in,
+            "baseline": item.baseline,
             "geometry": geom,
         })
     if errors:

@@ -31,7 +31,7 @@ AEROWAY_DATA_DATE = "2025-02-14"
 CSV_COLUMNS = ["kind", "name", "station_type", "ref", "source", "data_date", "wkt"]
 
 
-def _shenzhen_area() -> object:
+def shenzhen_area() -> object:
     """Shenzhen and Shenshan land with a 2 km margin; keeps Hong Kong's stations out."""
     from geo.boundaries import load_districts
 
@@ -42,7 +42,8 @@ def _shenzhen_area() -> object:
 def extract(osm_dir: Path, output: Path) -> pd.DataFrame:
     items = [s.item for s in load_items()]
     wanted = {name for it in items for name in it.location.stations}
-    area = _shenzhen_area()
+    wanted |= {name for it in items for line in it.location.lines for name in line}
+    area = shenzhen_area()
     bbox = box(*settings.STUDY_EXTENT)
 
     stations = gpd.read_file(f"zip://{osm_dir / STATION_ARCHIVE}", bbox=bbox.bounds)

@@ -109,6 +109,8 @@ class Location(BaseModel):
     method: LocationMethod
     precision: Precision
     stations: list[str] = Field(default_factory=list, description="OSM station names (osm_station, osm_line)")
+    lines: list[list[str]] = Field(default_factory=list,
+                                   description="osm_line of several lines: each line's stations in order")
     station_type: Literal["train", "subway", "light_rail", "any"] = "any"
     runway_ref: str | None = None
     lon: float | None = None
@@ -124,10 +126,12 @@ class Location(BaseModel):
     @model_validator(mode="after")
     def _check_method_fields(self) -> Location:
         m = self.method
-        if m in ("osm_station", "osm_line") and not self.stations:
+        if m == "osm_station" and not self.stations:
             raise ValueError(f"location method {m} needs 'stations'")
-        if m == "osm_line" and len(self.stations) < 2:
-            raise ValueError("osm_line needs at least two stations")
+        if m == "osm_line" and not (self.stations or self.lines):
+            raise ValueError("location method osm_line needs 'stations' or 'lines'")
+        if m == "osm_line" and any(len(s) < 2 for s in ([self.stations] if self.stations else []) + self.lines):
+            raise ValueError("osm_line needs at least two stations on each line")
         if m == "point" and (self.lon is None or self.lat is None):
             raise ValueError("location method point needs lon and lat")
         if m == "line" and len(self.coords) < 2:
@@ -194,6 +198,7 @@ class CatalogueItem(BaseModel):
     other_citations: list[Citation] = Field(default_factory=list)
     location: Location
     status_history: list[StatusRecord] = Field(default_factory=list)
+    baseline: bool = Field(default=False, description="completed in 2016–2020 (chapter 1), before the plan period")
 
     @field_validator("category")
     @classmethod
