@@ -29,8 +29,9 @@ from layers.export import to_geojson_bytes
 from layers.locate import LocationError, build_frame, catalogue_frame, load_osm_locations
 from plan_text import load_plan
 
-CATALOGUE_FILE = "core_columns.yaml"  # its first item is a hand-entered point (futian-bonded-zone)
-FIRST_ID = "futian-bonded-zone"
+CATALOGUE_FILE = "core_columns.yaml"  # its second item is a hand-entered point (yantian-comprehensive-bonded-zone)
+FIRST_ID = "yantian-comprehensive-bonded-zone"
+POINT_INDEX = 1
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -47,8 +48,8 @@ def catalogue_dir(tmp_path: Path) -> Path:
 def edit_first_item(directory: Path, change: Callable[[dict], None]) -> None:
     path = directory / CATALOGUE_FILE
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert items[0]["id"] == FIRST_ID and items[0]["location"]["method"] == "point"
-    change(items[0])
+    assert items[POINT_INDEX]["id"] == FIRST_ID and items[POINT_INDEX]["location"]["method"] == "point"
+    change(items[POINT_INDEX])
     path.write_text(yaml.safe_dump(items, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
@@ -166,7 +167,7 @@ def test_a_gcj02_point_declared_wgs84_is_caught_near_an_osm_station(catalogue_di
 
 def test_duplicate_id_across_files(catalogue_dir):
     items = yaml.safe_load((catalogue_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
-    (catalogue_dir / "zz_copy.yaml").write_text(yaml.safe_dump(items[:1], allow_unicode=True), encoding="utf-8")
+    (catalogue_dir / "zz_copy.yaml").write_text(yaml.safe_dump(items[POINT_INDEX:POINT_INDEX + 1], allow_unicode=True), encoding="utf-8")
     message = catalogue_error(catalogue_dir)
     assert f"zz_copy.yaml: item {FIRST_ID}: duplicate id (also in {CATALOGUE_FILE})" in message
 
@@ -346,7 +347,6 @@ def osm_copy(tmp_path: Path, change: Callable[[str], str]) -> Path:
     (lambda t: "", "file is empty"),
     (lambda t: t.replace("kind,", "sort,", 1), "missing column(s) kind"),
     (lambda t: t.replace("POINT (", "POINT ((", 1), "row "),
-    (lambda t: t.replace("POINT (114.05564170000001 22.629392300000003)", "POINT (nan nan)", 1), "row 6, field wkt"),
     (lambda t: t.replace('"LINESTRING', 'LINESTRING', 1), "field wkt"),  # an unbalanced quote
     (lambda t: t + "a,b,c,d,e,f,g,h,i\n", "not valid CSV"),
 ])
@@ -355,6 +355,20 @@ def test_broken_osm_locations(tmp_path, change, expected):
     with pytest.raises(DataFileError) as info:
         load_osm_locations(path)
     assert str(info.value).startswith("osm_locations.csv: ") and expected in str(info.value)
+
+
+def test_a_nan_coordinate_names_its_row(tmp_path):
+    lines = settings.CATALOGUE_LOCATIONS_PATH.read_text(encoding="utf-8").splitlines()
+    lineno = next(n for n, line in enumerate(lines, start=1) if ",POINT (" in line)
+    point = lines[lineno - 1][lines[lineno - 1].index("POINT ("):]
+
+    def change(text: str) -> str:
+        return text.replace(point, "POINT (nan nan)", 1)
+
+    path = osm_copy(tmp_path, change)
+    with pytest.raises(DataFileError) as info:
+        load_osm_locations(path)
+    assert str(info.value).startswith(f"osm_locations.csv: row {lineno}, field wkt")
 
 
 def test_non_utf8_osm_locations(tmp_path):
