@@ -633,7 +633,7 @@ class Store:
         return sorted(filter(keep, out), key=lambda a: a.at)
 
     def _names(self, s: Session) -> dict[int, str]:
-        return dict(s.execute(select(UserRow.id, UserRow.name)).tuples().all())
+        return {uid: name for uid, name in s.execute(select(UserRow.id, UserRow.name))}
 
     def _as_record(self, s: Session, row: RecordRow, rows: list[RecordRow]) -> Record:
         return _record(row, self._names(s)[row.user_id], _superseded(rows).get(row.id))
