@@ -256,6 +256,10 @@ class Store:
 
     # ----------------------------------------------------------------- catalogue
 
+    def today(self) -> date:
+        """Today's date in Shenzhen (as_of may not be later)."""
+        return self._today()
+
     @property
     def catalogue(self) -> dict[str, tuple[str, ...]]:
         """``{item_id: districts}`` this store checks item ids and district rights against."""
@@ -488,8 +492,12 @@ class Store:
                 raise
             raise Conflict(newest) from None
 
-    def check_batch(self, entries: Sequence[Entry], user: User | str) -> list[tuple[int, str]]:
-        """Every problem of a batch as (index, reason): fields, rights, and two entries for one item and date."""
+    def check_batch(self, entries: Sequence[Entry], user: User | str,
+                    names: Sequence[str] | None = None) -> list[tuple[int, str]]:
+        """Every problem of a batch as (index, reason): fields, rights, and two entries for one item and date.
+
+        ``names`` says how reasons refer to other entries (e.g. "row 7"); default "entry <index>".
+        """
         errors: list[tuple[int, str]] = []
         with self._session() as s:
             name = user.name if isinstance(user, User) else user
@@ -511,7 +519,8 @@ class Store:
                 continue
             key = (entry.item_id, day)
             if key in seen:
-                errors.append((i, f"duplicate: same item and as_of date as entry {seen[key]}"))
+                other = names[seen[key]] if names else f"entry {seen[key]}"
+                errors.append((i, f"duplicate: same item_id and as_of as {other}"))
                 continue
             seen[key] = i
         return errors
