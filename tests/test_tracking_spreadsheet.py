@@ -160,16 +160,16 @@ def test_exports_neutralise_formulas(store: Store) -> None:
     users(store)
     items = catalogue_items()
     dangerous = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x"]
-    for i, text in enumerate(dangerous):
+    for i, value in enumerate(dangerous):
         latest = store.latest_record(SHARED)
-        store.record(SHARED, "under_construction", f"2023-01-0{i + 1}", text, text, user="admin",
+        store.record(SHARED, "under_construction", f"2023-01-0{i + 1}", value, value, user="admin",
                      expected_latest_id=latest.id if latest else None)
     rows = record_rows(store, district="longgang", items=items)
     assert len(rows) == 5 and {r["item_id"] for r in rows} == {SHARED}
 
-    text = to_bytes(rows, RECORD_EXPORT_COLUMNS, "csv")
-    assert text.startswith(b"\xef\xbb\xbf")
-    table = list(csv.reader(io.StringIO(text.decode("utf-8-sig"), newline="")))
+    exported = to_bytes(rows, RECORD_EXPORT_COLUMNS, "csv")
+    assert exported.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"), newline="")))
     assert table[0] == list(RECORD_EXPORT_COLUMNS)
     ev = RECORD_EXPORT_COLUMNS.index("evidence")
     assert [r[ev] for r in table[1:]] == ["'" + d for d in dangerous]

@@ -123,7 +123,7 @@ def parse(data: bytes, fmt: str) -> list[tuple[int, Entry]]:
     if not rows:
         raise ImportRejected([RowProblem(1, "the file is empty: the first row must be the header "
                                             + ", ".join(COLUMNS))])
-    header = _trim([(c or "").strip() for c in rows[0]])
+    header = [(c or "").strip() for c in _trim(rows[0])]
     if tuple(header) != COLUMNS:
         raise ImportRejected([RowProblem(1, f"wrong columns {', '.join(header) or '(none)'}; expected exactly "
                                             f"{', '.join(COLUMNS)} in this order")])
