@@ -8,7 +8,7 @@ import os
 import secrets
 import threading
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -136,7 +136,7 @@ class Store:
     """
 
     def __init__(self, url: str | None = None, catalogue: Mapping[str, Sequence[str]] | None = None,
-                 today: Any = None, hasher: PasswordHasher | None = None) -> None:
+                 today: Callable[[], date] | None = None, hasher: PasswordHasher | None = None) -> None:
         self.url = url or default_url()
         self._catalogue: dict[str, tuple[str, ...]] | None = (
             None if catalogue is None else {k: tuple(v) for k, v in catalogue.items()})
@@ -152,7 +152,7 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None, catalogue: Mapping[str, Sequence[str]] | None = None,
-             today: Any = None, hasher: PasswordHasher | None = None) -> Store:
+             today: Callable[[], date] | None = None, hasher: PasswordHasher | None = None) -> Store:
         """A store whose database is reachable and migrated to the newest schema, or ``StoreUnavailable``."""
         store = cls(url, catalogue, today, hasher)
         store.upgrade()
