@@ -8,7 +8,7 @@ import os
 import secrets
 import threading
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -136,7 +136,7 @@ class Store:
     """
 
     def __init__(self, url: str | None = None, catalogue: Mapping[str, Sequence[str]] | None = None,
-                 today: Any = None, hasher: PasswordHasher | None = None) -> None:
+                 today: Callable[[], date] | None = None, hasher: PasswordHasher | None = None) -> None:
         self.url = url or default_url()
         self._catalogue: dict[str, tuple[str, ...]] | None = (
             None if catalogue is None else {k: tuple(v) for k, v in catalogue.items()})
@@ -146,12 +146,13 @@ class Store:
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self._write_sessions: sessionmaker[Session] | None = None
 
     # ----------------------------------------------------------------- connection and schema
 
     @classmethod
     def open(cls, url: str | None = None, catalogue: Mapping[str, Sequence[str]] | None = None,
-             today: Any = None, hasher: PasswordHasher | None = None) -> Store:
+             today: Callable[[], date] | None = None, hasher: PasswordHasher | None = None) -> Store:
         """A store whose database is reachable and migrated to the newest schema, or ``StoreUnavailable``."""
         store = cls(url, catalogue, today, hasher)
         store.upgrade()
@@ -180,6 +181,7 @@ class Store:
             if self._engine is None:
                 self._engine = self._create_engine()
                 self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+                self._write_sessions = sessionmaker(self._writer_engine(), expire_on_commit=False)
             return self._engine
 
     def _create_engine(self) -> Engine:
@@ -228,7 +230,7 @@ class Store:
             with self.engine.connect() as conn:
                 if MigrationContext.configure(conn).get_current_revision() == head:
                     return
-            with self.engine.begin() as conn:
+            with self._writer_engine().begin() as conn:
                 if conn.dialect.name == "postgresql":
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7140021025)")
                 config.attributes["connection"] = conn
@@ -246,15 +248,26 @@ class Store:
                 raise StoreUnavailable(_first_line(exc.orig or exc), self.where) from None
             raise
 
+    def _writer_engine(self) -> Engine:
+        """The same engine and pool, marked so that SQLite starts its transactions with BEGIN IMMEDIATE."""
+        assert self._engine is not None
+        return self._engine.execution_options(sqlite_begin_immediate=True)
+
     @contextmanager
-    def _session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+    def _session(self, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error. On SQLite a ``write``
+        transaction takes the write lock at its start, so concurrent writers queue instead of failing midway."""
         engine = self.engine  # may raise StoreUnavailable
-        assert self._sessions is not None and engine is not None
-        with self._guard(), self._sessions() as session, session.begin():
+        factory = self._write_sessions if write else self._sessions
+        assert factory is not None and engine is not None
+        with self._guard(), factory() as session, session.begin():
             yield session
 
     # ----------------------------------------------------------------- catalogue
+
+    def today(self) -> date:
+        """Today's date in Shenzhen (as_of may not be later)."""
+        return self._today()
 
     @property
     def catalogue(self) -> dict[str, tuple[str, ...]]:
@@ -283,7 +296,7 @@ class Store:
         password_hash = self._hasher.hash(password)
         now = datetime.now(UTC)
         try:
-            with self._session() as s:
+            with self._session(write=True) as s:
                 actor = self._admin(s, by)
                 if s.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
                     raise ValidationError("name", f"{name!r} is already taken")
@@ -303,7 +316,7 @@ class Store:
         """Set a new password; ``by`` is an admin or the account itself (None: the command line)."""
         _check_password(password)
         password_hash = self._hasher.hash(password)
-        with self._session() as s:
+        with self._session(write=True) as s:
             row = self._user_row(s, name)
             actor = self._actor(s, by)
             if actor is not None and actor.role != "admin" and actor.id != row.id:
@@ -314,7 +327,7 @@ class Store:
 
     def deactivate_user(self, name: str, by: User | str | None = None) -> None:
         """Stop an account from signing in or writing; its records stay. Admins only; not oneself."""
-        with self._session() as s:
+        with self._session(write=True) as s:
             row = self._user_row(s, name)
             actor = self._admin(s, by)
             if actor is not None and actor.id == row.id:
@@ -453,7 +466,7 @@ class Store:
     def _append(self, item_id: str, user: User | str, expected_latest_id: int | None, *, kind: str,
                 fields: tuple[str, date, str, str] | None, target: int | None) -> Record:
         try:
-            with self._session() as s:
+            with self._session(write=True) as s:
                 writer = self._writer(s, user, item_id)
                 rows = list(s.scalars(select(RecordRow).where(RecordRow.item_id == item_id)
                                       .order_by(RecordRow.seq)))
@@ -488,8 +501,12 @@ class Store:
                 raise
             raise Conflict(newest) from None
 
-    def check_batch(self, entries: Sequence[Entry], user: User | str) -> list[tuple[int, str]]:
-        """Every problem of a batch as (index, reason): fields, rights, and two entries for one item and date."""
+    def check_batch(self, entries: Sequence[Entry], user: User | str,
+                    names: Sequence[str] | None = None) -> list[tuple[int, str]]:
+        """Every problem of a batch as (index, reason): fields, rights, and two entries for one item and date.
+
+        ``names`` says how reasons refer to other entries (e.g. "row 7"); default "entry <index>".
+        """
         errors: list[tuple[int, str]] = []
         with self._session() as s:
             name = user.name if isinstance(user, User) else user
@@ -511,7 +528,8 @@ class Store:
                 continue
             key = (entry.item_id, day)
             if key in seen:
-                errors.append((i, f"duplicate: same item and as_of date as entry {seen[key]}"))
+                other = names[seen[key]] if names else f"entry {seen[key]}"
+                errors.append((i, f"duplicate: same item_id and as_of as {other}"))
                 continue
             seen[key] = i
         return errors
@@ -525,7 +543,7 @@ class Store:
             raise BatchRejected(errors)
         name = user.name if isinstance(user, User) else user
         try:
-            with self._session() as s:
+            with self._session(write=True) as s:
                 writer = s.scalar(select(UserRow).where(UserRow.name == name))
                 assert writer is not None
                 next_seq: dict[str, int] = {}
@@ -633,7 +651,7 @@ class Store:
         return sorted(filter(keep, out), key=lambda a: a.at)
 
     def _names(self, s: Session) -> dict[int, str]:
-        return dict(s.execute(select(UserRow.id, UserRow.name)).tuples().all())
+        return {uid: name for uid, name in s.execute(select(UserRow.id, UserRow.name))}
 
     def _as_record(self, s: Session, row: RecordRow, rows: list[RecordRow]) -> Record:
         return _record(row, self._names(s)[row.user_id], _superseded(rows).get(row.id))
@@ -643,7 +661,8 @@ class Store:
 
 
 def _sqlite_serialised_writes(engine: Engine) -> None:
-    """SQLite: every transaction starts with BEGIN IMMEDIATE, so writers queue instead of failing mid-way."""
+    """SQLite: we emit BEGIN ourselves; IMMEDIATE (take the write lock now) for write transactions, so writers
+    queue on the busy timeout instead of failing when a read turns into a write."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -656,7 +675,8 @@ def _sqlite_serialised_writes(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = conn.get_execution_options().get("sqlite_begin_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _first_line(exc: BaseException | object) -> str:
