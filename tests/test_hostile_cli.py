@@ -116,9 +116,13 @@ def test_layers_commands_name_an_unreadable_catalogue_file(broken_catalogue, out
 
 def test_layers_validate_names_file_item_and_field_for_a_bad_coordinate(broken_catalogue):
     path = broken_catalogue / "core_columns.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("lon: 114.066\n", "lon: .nan\n", 1), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    start = text.index("id: yantian-comprehensive-bonded-zone")  # a hand-entered point
+    lon = text.index("    lon: ", start)
+    end = text.index("\n", lon)
+    path.write_text(text[:lon] + "    lon: .nan" + text[end:], encoding="utf-8")
     result = run("layers", "validate", SZ_PLAN_CATALOGUE_DIR=str(broken_catalogue))
-    assert_refused(result, "core_columns.yaml: item futian-bonded-zone: field location")
+    assert_refused(result, "core_columns.yaml: item yantian-comprehensive-bonded-zone: field location")
 
 
 def test_layers_commands_name_broken_osm_locations(tmp_path, out_dir):
