@@ -1,8 +1,10 @@
 """Exports of the catalogue (whole or filtered) as CSV and GeoJSON, with the citations.
 
 CSV is UTF-8 with a byte-order mark so that Excel opens the Chinese text correctly; it
-carries lon/lat (for points) and WKT (for every geometry). GeoJSON is WGS84 and keeps items
-that are not located, with a null geometry.
+carries lon/lat (for points) and WKT (for every geometry). GeoJSON follows RFC 7946 (WGS84,
+counter-clockwise exteriors, no more precision than the data) and keeps items that are not
+located, with a null geometry. The GeoPackage (``to_gpkg_bytes``) carries the districts, the
+items and optionally a selection, with QGIS styles that draw them the way the map does.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 import settings
+from geo.rfc7946 import json_value, rfc7946_geometry
 
 EXPORT_COLUMNS = [
     "id", "name_zh", "name_en", "category", "part", "chapter", "section", "column", "paragraph_id",
@@ -46,21 +49,23 @@ def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_geojson_dict(frame: gpd.GeoDataFrame) -> dict:
+def to_geojson_dict(frame: gpd.GeoDataFrame, extra_columns: tuple[str, ...] = ()) -> dict:
+    """An RFC 7946 FeatureCollection: WGS84, counter-clockwise exteriors, 6 decimals, null for no value.
+
+    ``extra_columns`` (present in ``frame``) are added after the export columns, for consumers
+    such as the OGC API service that also serve labels or a tracked status.
+    """
     features = []
     for _, row in frame.iterrows():
-        props = {c: (list(row[c]) if isinstance(row[c], (list, tuple)) else
-                     (None if (isinstance(row[c], float) and pd.isna(row[c])) else row[c]))
-                 for c in EXPORT_COLUMNS}
+        props = {c: json_value(row[c]) for c in (*EXPORT_COLUMNS, *extra_columns)}
         for k in ("part", "chapter", "section", "column", "radius_m"):
             if props[k] is not None:
                 props[k] = int(props[k])
-        geom = row.geometry
         features.append({"type": "Feature", "id": row["id"],
-                         "geometry": None if geom is None else geom.__geo_interface__,
+                         "geometry": rfc7946_geometry(row.geometry, f"item {row['id']}"),
                          "properties": props})
     return {"type": "FeatureCollection", "attribution": ATTRIBUTION, "features": features}
 
 
 def to_geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
-    return json.dumps(to_geojson_dict(frame), ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(to_geojson_dict(frame), ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")

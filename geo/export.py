@@ -1,0 +1,54 @@
+"""The eleven planning areas as exported features: boundary, 专栏4 positioning, provenance.
+
+One builder for every place the districts leave the project (the GeoJSON command, the
+GeoPackage, the OGC API service), so they all carry the same fields and the same geometry.
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+
+from geo.rfc7946 import json_value, rfc7946_geometry
+
+
+def district_features() -> dict:
+    """The areas as an RFC 7946 FeatureCollection (WGS84, counter-clockwise exteriors), in the plan's order."""
+    from district_profiles import load_profiles
+    from geo.boundaries import load_districts
+    from layers.schema import DISTRICT_IDS
+
+    profiles = load_profiles()
+    gdf = load_districts().set_index("id")
+    features = []
+    for did in DISTRICT_IDS:
+        p = profiles[did]
+        row = gdf.loc[did]
+        features.append({
+            "type": "Feature",
+            "id": did,
+            "geometry": rfc7946_geometry(row.geometry, f"district {did}"),
+            "properties": {
+                "id": did,
+                "name_zh": p.name_zh,
+                "name_en": p.name_en,
+                "positioning": p.positioning.quote,
+                "key_areas": [k.name_zh for k in p.key_areas],
+                "key_areas_en": [k.name_en for k in p.key_areas],
+                "paragraph_id": p.positioning.paragraph_id,
+                "area_km2": round(float(row["area_km2"]), 2),
+                "official_area_km2": p.official_area_km2,
+                "boundary_source": row["boundary_source"],
+                "boundary_approximate": bool(row["boundary_approximate"]),
+                "boundary_note": json_value(row.get("boundary_note", "")) or "",
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def district_frame() -> gpd.GeoDataFrame:
+    """The same features as a GeoDataFrame (EPSG:4326) for table formats; lists joined with ';'."""
+    collection = district_features()
+    frame = gpd.GeoDataFrame.from_features(collection["features"], crs="EPSG:4326")
+    for col in ("key_areas", "key_areas_en"):
+        frame[col] = frame[col].map(lambda v: ";".join(v) if isinstance(v, list) else v)
+    first = ["id", "name_zh", "name_en"]
+    return frame[first + [c for c in frame.columns if c not in first and c != "geometry"] + ["geometry"]]
