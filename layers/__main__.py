@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers export --output FILE [--format geojson|csv]``."""
+"""Command line: ``python -m layers export --output FILE [--format geojson|csv|gpkg]``."""
 from __future__ import annotations
 
 import argparse
@@ -11,7 +11,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     exp = sub.add_parser("export", help="write every catalogue item with its citation and location")
     exp.add_argument("--output", required=True, type=Path, help="file to write")
-    exp.add_argument("--format", choices=("geojson", "csv"), default=None,
+    exp.add_argument("--format", choices=("geojson", "csv", "gpkg"), default=None,
                      help="output format (default: from the file extension, else geojson)")
     sub.add_parser("validate", help="check the catalogue files and report every problem")
     args = parser.parse_args(argv)
@@ -30,11 +30,28 @@ def main(argv: list[str] | None = None) -> int:
 
     from layers.export import to_csv_bytes, to_geojson_bytes
 
-    fmt = args.format or ("csv" if args.output.suffix.lower() == ".csv" else "geojson")
+    suffix = args.output.suffix.lower()
+    fmt = args.format or {".csv": "csv", ".gpkg": "gpkg"}.get(suffix, "geojson")
     if not args.output.parent.is_dir():
         parser.error(f"--output: directory {args.output.parent} does not exist")
-    data = to_csv_bytes(frame) if fmt == "csv" else to_geojson_bytes(frame)
     tmp = args.output.with_name(args.output.name + ".tmp")
+    if fmt == "gpkg":
+        from geo.export import district_frame
+        from layers.export import write_gpkg
+
+        districts = district_frame()
+        tmp = args.output.with_name(args.output.name + ".tmp.gpkg")  # GDAL wants the .gpkg extension
+        tmp.unlink(missing_ok=True)
+        try:
+            write_gpkg(tmp, frame, districts)
+        except Exception as exc:  # GDAL reports disk and permission problems as its own errors
+            tmp.unlink(missing_ok=True)
+            print(f"error: cannot write {args.output}: {exc}", file=sys.stderr)
+            return 1
+        tmp.replace(args.output)
+        print(f"wrote {len(frame)} items and {len(districts)} districts to {args.output} (gpkg)")
+        return 0
+    data = to_csv_bytes(frame) if fmt == "csv" else to_geojson_bytes(frame)
     tmp.write_bytes(data)
     tmp.replace(args.output)
     print(f"wrote {len(frame)} items to {args.output} ({fmt})")

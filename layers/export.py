@@ -8,8 +8,12 @@ items and optionally a selection, with QGIS styles that draw them the way the ma
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import sqlite3
+import tempfile
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -69,3 +73,81 @@ def to_geojson_dict(frame: gpd.GeoDataFrame, extra_columns: tuple[str, ...] = ()
 
 def to_geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
     return json.dumps(to_geojson_dict(frame), ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+
+
+# ---- GeoPackage ----------------------------------------------------------------------------------------
+
+GPKG_ITEM_COLUMNS = [*EXPORT_COLUMNS, "group", "geometry_kind"]
+_INT_COLUMNS = ("part", "chapter", "section", "column", "radius_m")
+_LAYER_STYLES_SQL = """
+CREATE TABLE IF NOT EXISTS layer_styles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256),
+  styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT,
+  owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+)"""
+
+
+def _geometry_kind(geom: object) -> str:
+    kind = getattr(geom, "geom_type", "") or ""
+    if kind.endswith("Point"):
+        return "point"
+    if kind.endswith("LineString"):
+        return "line"
+    return "polygon" if kind.endswith("Polygon") else ""
+
+
+def gpkg_items_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The catalogue (or a filtered part) as a GeoPackage table: lists joined with ';', whole numbers as
+    nullable integers, ``geometry_kind`` for the styles, EPSG:4326; items not located keep a null geometry."""
+    table = pd.DataFrame({c: frame[c].map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+                          for c in EXPORT_COLUMNS + ["group"]})
+    for c in _INT_COLUMNS:
+        table[c] = pd.array([None if v is None or pd.isna(v) else int(v) for v in table[c]], dtype="Int64")
+    table["geometry_kind"] = [_geometry_kind(g) for g in frame.geometry]
+    return gpd.GeoDataFrame(table[GPKG_ITEM_COLUMNS], geometry=list(frame.geometry), crs=frame.crs or 4326).to_crs(4326)
+
+
+def _add_layer_styles(path: Path, layers: list[str]) -> None:
+    """Write the ``layer_styles`` table QGIS reads (registered in gpkg_contents as QGIS does)."""
+    from layers.qgis_styles import STYLE_NAME, districts_qml, districts_sld, items_qml, items_sld
+
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute(_LAYER_STYLES_SQL)
+        db.execute("INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
+                   " VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles',"
+                   " strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+        for layer in layers:
+            qml, sld = (districts_qml(), districts_sld()) if layer == "districts" else (items_qml(), items_sld(layer))
+            db.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column,"
+                       " styleName, styleQML, styleSLD, useAsDefault, description, owner, ui)"
+                       " VALUES ('', '', ?, 'geom', ?, ?, ?, 1, ?, '', NULL)",
+                       (layer, STYLE_NAME, qml, sld, "Drawn as on the map / 与地图一致的样式"))
+
+
+def write_gpkg(path: Path, items: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
+               selection: gpd.GeoDataFrame | None = None) -> None:
+    """Write one GeoPackage (EPSG:4326) with the layers ``districts`` and ``items`` and, when given, ``selection``
+    (a filtered part of the catalogue), each styled for QGIS. ``path`` must not exist yet."""
+    import pyogrio
+
+    layers: list[tuple[str, gpd.GeoDataFrame]] = [
+        ("districts", districts.to_crs(4326)), ("items", gpkg_items_frame(items))]
+    if selection is not None:
+        layers.append(("selection", gpkg_items_frame(selection)))
+    for name, frame in layers:
+        geometry_type = "MultiPolygon" if name == "districts" else "Unknown"
+        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", geometry_type=geometry_type,
+                                promote_to_multi=name == "districts", append=path.exists(),
+                                layer_options={"GEOMETRY_NAME": "geom", "IDENTIFIER": name,
+                                               "DESCRIPTION": ATTRIBUTION})
+    _add_layer_styles(path, [name for name, _ in layers])
+
+
+def to_gpkg_bytes(items: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
+                  selection: gpd.GeoDataFrame | None = None) -> bytes:
+    """The GeoPackage of ``write_gpkg`` as bytes, for a download button (written in a temporary directory)."""
+    with tempfile.TemporaryDirectory(prefix="sz-plan-gpkg-") as tmp:
+        path = Path(tmp) / "plan.gpkg"
+        write_gpkg(path, items, districts, selection)
+        return path.read_bytes()
