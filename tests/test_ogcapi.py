@@ -256,3 +256,32 @@ def test_sorting_and_selected_properties(service: Service) -> None:
     chapters = [f["properties"]["chapter"] for f in body["features"]]
     assert chapters == sorted(chapters, reverse=True) and len(set(chapters)) > 3
     assert all(set(f["properties"]) == {"name_zh", "chapter"} for f in body["features"])
+
+
+@pytest.mark.parametrize("path", ["/", "/collections", "/collections/items/items?f=html",
+                                  "/collections/items/items/{id}", "/collections/districts?f=html"])
+def test_browsers_get_json_never_pages_with_scripts(service: Service, path: str) -> None:
+    first = catalogue_frame()["id"].iloc[0]
+    req = urllib.request.Request(service.base + path.format(id=first), headers={"Accept": "text/html"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert "json" in resp.headers["Content-Type"]
+        body = resp.read()
+    assert b"<script" not in body and b"unpkg.com" not in body
+    json.loads(body)
+
+
+def test_a_tracked_status_column_is_served_and_queryable(tmp_path: Path) -> None:
+    """The hook for progress tracking: a frame with ``tracked_status`` needs nothing else to serve it."""
+    from ogcapi.data import items_collection
+    from ogcapi.provider import PlanFeatureProvider
+
+    frame = catalogue_frame().copy()
+    frame["tracked_status"] = None
+    frame.loc[frame.index[:3], "tracked_status"] = "under_construction"
+    path = tmp_path / "items.geojson"
+    path.write_text(json.dumps(items_collection(frame), ensure_ascii=False), encoding="utf-8")
+    provider = PlanFeatureProvider({"name": "x", "type": "feature", "data": str(path), "id_field": "id"})
+    assert "tracked_status" in provider.get_fields()
+    hits = provider.query(properties=[("tracked_status", "under_construction")], limit=100)
+    assert hits["numberMatched"] == 3
+    assert sorted(f["id"] for f in hits["features"]) == sorted(frame["id"].iloc[:3])
