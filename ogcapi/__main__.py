@@ -64,8 +64,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from ogcapi.wsgi import application
 
+    app = application()
     print(f"serving OGC API – Features at http://{args.host}:{args.port}/ (data in {paths['data']})", flush=True)
-    run_simple(args.host, args.port, application(), threaded=True, use_reloader=False)
+    try:
+        run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    except OSError as exc:  # address in use, or not an address of this machine
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0
 
 

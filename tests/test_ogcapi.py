@@ -285,3 +285,25 @@ def test_a_tracked_status_column_is_served_and_queryable(tmp_path: Path) -> None
     hits = provider.query(properties=[("tracked_status", "under_construction")], limit=100)
     assert hits["numberMatched"] == 3
     assert sorted(f["id"] for f in hits["features"]) == sorted(frame["id"].iloc[:3])
+
+
+@pytest.mark.parametrize("args,message", [
+    (("--port", "0"), "not a TCP port"),
+    (("--port", "70000"), "not a TCP port"),
+    (("--port", "http"), "invalid int value"),
+    (("--data-dir", "README.md"), "not a directory"),
+])
+def test_bad_command_line_is_a_clear_error(args: tuple[str, ...], message: str) -> None:
+    r = subprocess.run([sys.executable, "-m", "ogcapi", *args], cwd=settings.ROOT, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode != 0
+    assert message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_port_in_use_is_a_clear_error(service: Service, tmp_path: Path) -> None:
+    port = service.base.rsplit(":", 1)[1]
+    r = subprocess.run([sys.executable, "-m", "ogcapi", "--port", port, "--data-dir", str(tmp_path / "run")],
+                       cwd=settings.ROOT, capture_output=True, text=True, timeout=180)
+    assert r.returncode == 1
+    assert f"Port {port} is in use" in r.stderr and "Traceback" not in r.stderr
+    assert service.get("/collections?f=json")[0] == 200  # the running service is untouched
