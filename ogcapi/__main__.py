@@ -6,7 +6,10 @@ OpenAPI document next to them and serves the OGC API – Features endpoints unti
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -34,6 +37,14 @@ def prepare(run_dir: Path, host: str, port: int, url: str | None = None) -> dict
     return {"data": served.directory, "config": config_path, "openapi": openapi_path}
 
 
+def _remove(run_dir: Path) -> None:
+    """Delete a temporary run directory, whose data files and directory were made read-only."""
+    for path in (run_dir, run_dir / "data"):
+        if path.exists():
+            path.chmod(0o700)
+    shutil.rmtree(run_dir, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ogcapi",
                                      description="Serve the plan's layers as OGC API – Features (pygeoapi).")
@@ -48,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--port: {args.port} is not a TCP port")
     if args.data_dir is not None and args.data_dir.exists() and not args.data_dir.is_dir():
         parser.error(f"--data-dir: {args.data_dir} is not a directory")
-    run_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="sz-plan-ogcapi-"))
+    run_dir = args.data_dir
+    if run_dir is None:
+        run_dir = Path(tempfile.mkdtemp(prefix="sz-plan-ogcapi-"))
+        atexit.register(_remove, run_dir)
+        # a plain `kill` ends the service through sys.exit, so the temporary files go too
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     from district_profiles import ProfileError
     from layers.catalogue import CatalogueError
