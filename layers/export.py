@@ -59,6 +59,8 @@ def to_geojson_dict(frame: gpd.GeoDataFrame, extra_columns: tuple[str, ...] = ()
     ``extra_columns`` (present in ``frame``) are added after the export columns, for consumers
     such as the OGC API service that also serve labels or a tracked status.
     """
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
     features = []
     for _, row in frame.iterrows():
         props = {c: json_value(row[c]) for c in (*EXPORT_COLUMNS, *extra_columns)}

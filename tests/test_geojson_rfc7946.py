@@ -13,7 +13,7 @@ from pathlib import Path
 
 import geojson_validator
 import pytest
-from shapely.geometry import Polygon
+from shapely.geometry import Polygon, shape
 
 import settings
 from geo.rfc7946 import GeoJSONError, rfc7946_geometry
@@ -90,6 +90,7 @@ def test_precision_is_capped_at_six_decimals() -> None:
     assert 114.123457 in flat and 22.987654 in flat
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
 @pytest.mark.parametrize("bad", [math.nan, math.inf])
 def test_non_finite_coordinates_are_refused_with_the_feature_named(bad: float) -> None:
     with pytest.raises(GeoJSONError, match="item x-1"):
@@ -99,3 +100,13 @@ def test_non_finite_coordinates_are_refused_with_the_feature_named(bad: float) -
 def test_projected_coordinates_are_refused() -> None:
     with pytest.raises(GeoJSONError, match="longitude/latitude"):
         rfc7946_geometry(Polygon([(800000, 2500000), (800100, 2500000), (800100, 2500100)]))
+
+
+def test_a_projected_frame_is_written_in_longitude_latitude() -> None:
+    from layers.export import to_geojson_dict
+    from layers.locate import catalogue_frame
+
+    located = catalogue_frame().dropna(subset=["geometry"]).head(5)
+    doc = assert_rfc7946(json.dumps(to_geojson_dict(located.to_crs(32650))))
+    for feature, geom in zip(doc["features"], located.geometry, strict=True):
+        assert shape(feature["geometry"]).equals_exact(geom, tolerance=1e-6), feature["id"]
