@@ -130,7 +130,11 @@ def _add_layer_styles(path: Path, layers: list[str]) -> None:
 def write_gpkg(path: Path, items: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
                selection: gpd.GeoDataFrame | None = None) -> None:
     """Write one GeoPackage (EPSG:4326) with the layers ``districts`` and ``items`` and, when given, ``selection``
-    (a filtered part of the catalogue), each styled for QGIS. ``path`` must not exist yet."""
+    (a filtered part of the catalogue), each styled for QGIS. ``path`` must not exist yet.
+
+    GeoPackage 1.2 rather than GDAL's default 1.4, so that the QGIS and GDAL versions still common in
+    bureaus (QGIS 3.22 LTR with GDAL 3.6, for one) open it without a version warning. The items layer
+    holds points and lines (geometry type GEOMETRY); QGIS offers one sublayer per type, styled alike."""
     import pyogrio
 
     layers: list[tuple[str, gpd.GeoDataFrame]] = [
@@ -141,6 +145,7 @@ def write_gpkg(path: Path, items: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
         geometry_type = "MultiPolygon" if name == "districts" else "Unknown"
         pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", geometry_type=geometry_type,
                                 promote_to_multi=name == "districts", append=path.exists(),
+                                dataset_options={"VERSION": "1.2"},
                                 layer_options={"GEOMETRY_NAME": "geom", "IDENTIFIER": name,
                                                "DESCRIPTION": ATTRIBUTION})
     _add_layer_styles(path, [name for name, _ in layers])

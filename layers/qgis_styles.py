@@ -123,10 +123,11 @@ def districts_qml() -> str:
             "outline_style": "dash" if dashed else "solid", "outline_width": "0.5", "outline_width_unit": "MM"})
         return f'<symbol type="fill" name="{name}" alpha="1" clip_to_extent="1" force_rhr="0">{layer}</symbol>'
 
-    rules = ('<rule key="surveyed" symbol="0" label="规划分区 Planning area" '
-             'filter="&quot;boundary_approximate&quot; = 0"/>'
-             '<rule key="approximate" symbol="1" label="边界为近似 Approximate boundary" '
-             'filter="&quot;boundary_approximate&quot; = 1"/>')
+    # QGIS reads the GeoPackage boolean as a boolean, which does not equal 0 or 1 in its expressions
+    rules = ('<rule key="approximate" symbol="1" label="边界为近似 Approximate boundary" '
+             'filter="&quot;boundary_approximate&quot;"/>'
+             '<rule key="surveyed" symbol="0" label="规划分区 Planning area" '
+             'filter="NOT coalesce(&quot;boundary_approximate&quot;, false)"/>')
     return _qml_document(f'<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">'
                          f'<rules key="root">{rules}</rules><symbols>{fill("0", False)}{fill("1", True)}</symbols>'
                          f'</renderer-v2><labeling type="simple"><settings><text-style fieldName="name_zh" '

@@ -149,3 +149,84 @@ def test_output_in_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
                        timeout=180)
     assert r.returncode != 0 and "does not exist" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+# ---- QGIS itself (Debian's python3-qgis) reads the styles ------------------------------------------------
+
+QGIS_PYTHON = "/usr/bin/python3"
+QGIS_PROBE = r'''
+import json, sys
+from qgis.core import QgsApplication, QgsRenderContext, QgsVectorLayer
+QgsApplication.setPrefixPath("/usr", True)
+app = QgsApplication([], False)
+app.initQgis()
+path = sys.argv[1]
+out = {}
+for name, geometry_type in (("districts", None), ("items", "Point"), ("items", "LineString"),
+                            ("items", "MultiLineString")):
+    uri = f"{path}|layername={name}" + (f"|geometrytype={geometry_type}" if geometry_type else "")
+    layer = QgsVectorLayer(uri, name, "ogr")
+    renderer = layer.renderer()
+    ctx = QgsRenderContext()
+    renderer.startRender(ctx, layer.fields())
+    features = []
+    for f in layer.getFeatures():
+        symbols = renderer.symbolsForFeature(f, ctx)
+        features.append({"id": f["id"], "n": len(symbols),
+                         "colour": symbols[0].color().name() if symbols else None,
+                         "type": int(symbols[0].type()) if symbols else None,
+                         "dashed": any(s.symbolLayer(0).properties().get(k) == "dash" for s in symbols
+                                       for k in ("outline_style", "line_style")),
+                         "metres": any(s.symbolLayer(0).dataDefinedProperties().hasActiveProperties()
+                                       for s in symbols)})
+    renderer.stopRender(ctx)
+    out[f"{name}:{geometry_type}"] = {"valid": layer.isValid(), "renderer": renderer.type(),
+                                      "crs": layer.crs().authid(), "features": features,
+                                      "groups": [r.label() for r in renderer.rootRule().children()]
+                                      if renderer.type() == "RuleRenderer" else []}
+print("RESULT" + json.dumps(out, ensure_ascii=False), flush=True)
+import os
+os._exit(0)  # QGIS 3.22 may crash in exitQgis() while layers are still referenced; the result is out
+'''
+
+
+def _qgis_available() -> bool:
+    try:
+        r = subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return r.returncode == 0
+
+
+@pytest.mark.skipif(not _qgis_available(), reason="QGIS Python bindings not installed (apt-get install python3-qgis)")
+def test_qgis_draws_every_feature_the_way_the_map_does(gpkg: Path) -> None:
+    import json
+    import os
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(gpkg.parent)}
+    r = subprocess.run([QGIS_PYTHON, "-c", QGIS_PROBE, str(gpkg)], capture_output=True, text=True, timeout=300,
+                       env=env, cwd=gpkg.parent)
+    assert r.returncode == 0, r.stderr
+    assert "may only be partially supported" not in r.stderr  # GeoPackage version QGIS 3.22 knows
+    result = json.loads(r.stdout.split("RESULT", 1)[1])
+    districts = result["districts:None"]
+    assert districts["valid"] and districts["renderer"] == "RuleRenderer" and districts["crs"] == "EPSG:4326"
+    assert len(districts["features"]) == 11 and all(f["n"] == 1 for f in districts["features"]), districts
+    assert [f["dashed"] for f in districts["features"]].count(True) == 1  # Shenshan's approximate boundary
+
+    frame = catalogue_frame().set_index("id")
+    colours = {g: c.lower() for g, c in GROUP_COLOURS.items()}
+    drawn: set[str] = set()
+    for key in ("items:Point", "items:LineString", "items:MultiLineString"):
+        layer = result[key]
+        assert layer["valid"] and layer["renderer"] == "RuleRenderer" and layer["crs"] == "EPSG:4326"
+        assert layer["groups"][0] == "交通 Transport"
+        for f in layer["features"]:
+            row = frame.loc[f["id"]]
+            assert f["n"] == 1, f
+            assert f["colour"] == colours[row["group"]], f
+            assert f["type"] == (0 if key == "items:Point" else 1)  # marker for points, line for lines
+            assert f["dashed"] == (row["precision"] in ("proxy", "approximate", "zone", "schematic")), f
+            assert f["metres"] == (key == "items:Point" and row["precision"] in ("approximate", "zone")), f
+            drawn.add(f["id"])
+    assert drawn == set(frame.index[frame.geometry.notna()])
