@@ -307,3 +307,47 @@ def test_a_port_in_use_is_a_clear_error(service: Service, tmp_path: Path) -> Non
     assert r.returncode == 1
     assert f"Port {port} is in use" in r.stderr and "Traceback" not in r.stderr
     assert service.get("/collections?f=json")[0] == 200  # the running service is untouched
+
+
+QGIS_PYTHON = "/usr/bin/python3"
+QGIS_OAPIF_PROBE = r'''
+import json, os, sys
+from qgis.core import QgsApplication, QgsVectorLayer
+QgsApplication.setPrefixPath("/usr", True)
+app = QgsApplication([], False)
+app.initQgis()
+out = {}
+for name in ("districts", "items"):
+    layer = QgsVectorLayer(f"url='{sys.argv[1]}' typename='{name}'", name, "OAPIF")
+    feats = list(layer.getFeatures())
+    out[name] = {"valid": layer.isValid(), "crs": layer.crs().authid(), "ids": [f["id"] for f in feats],
+                 "names": [f["name_zh"] for f in feats]}
+print("RESULT" + json.dumps(out, ensure_ascii=False), flush=True)
+os._exit(0)  # QGIS 3.22 may crash in exitQgis() while layers are still referenced
+'''
+
+
+def _qgis_available() -> bool:
+    try:
+        r = subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return r.returncode == 0
+
+
+@pytest.mark.skipif(not _qgis_available(), reason="QGIS Python bindings not installed (apt-get install python3-qgis)")
+def test_qgis_adds_the_layers_by_url(service: Service, tmp_path: Path) -> None:
+    """What a planner does: Layer > Add WFS / OGC API – Features layer, with the service's URL."""
+    import os
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path)}
+    r = subprocess.run([QGIS_PYTHON, "-c", QGIS_OAPIF_PROBE, service.base], capture_output=True, text=True,
+                       timeout=300, env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout.split("RESULT", 1)[1])
+    assert result["districts"]["valid"] and result["items"]["valid"]
+    assert result["districts"]["crs"] == result["items"]["crs"] == "EPSG:4326"
+    assert sorted(result["districts"]["ids"]) == sorted(f["id"] for f in district_features()["features"])
+    frame = catalogue_frame()
+    assert sorted(result["items"]["ids"]) == sorted(frame["id"])
+    assert set(result["items"]["names"]) == set(frame["name_zh"])  # Chinese text intact
