@@ -1,6 +1,7 @@
-"""Command line: ``python -m layers export --output FILE [--format geojson|csv]`` and ``python -m layers validate``.
+"""Command line: ``python -m layers export --output FILE [--format geojson|csv|gpkg]`` and ``validate``.
 
-Without ``--format`` the format follows the file's extension (``.csv`` is CSV, anything else GeoJSON);
+Without ``--format`` the format follows the file's extension (``.csv`` is CSV, ``.gpkg`` a
+GeoPackage with the districts and items styled for QGIS, anything else GeoJSON);
 a ``--format`` that contradicts a ``.csv``, ``.geojson`` or ``.json`` extension is refused. Every problem
 is reported on its own line naming the file, item and field, without a traceback; an export is written
 atomically, so a failed or interrupted run leaves an existing file as it was.
@@ -11,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXTENSION_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+EXTENSION_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
 
 
 def output_format(output: Path, requested: str | None) -> str:
@@ -23,7 +24,7 @@ def output_format(output: Path, requested: str | None) -> str:
         from fileio import OutputError
 
         raise OutputError(f"{output}: --format {requested} does not match the file's {output.suffix} extension; "
-                          f"name the file .{'csv' if requested == 'csv' else 'geojson'} or leave out --format")
+                          f"name the file .{'geojson' if requested == 'geojson' else requested} or leave out --format")
     return requested
 
 
@@ -32,8 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     exp = sub.add_parser("export", help="write every catalogue item with its citation and location")
     exp.add_argument("--output", required=True, type=Path, help="file to write")
-    exp.add_argument("--format", choices=("geojson", "csv"), default=None,
-                     help="output format (default: from the file extension: .csv is CSV, anything else GeoJSON)")
+    exp.add_argument("--format", choices=("geojson", "csv", "gpkg"), default=None,
+                     help="output format (default: from the file extension: .csv is CSV, .gpkg GeoPackage, "
+                          "anything else GeoJSON)")
     sub.add_parser("validate", help="check the catalogue files and report every problem")
     args = parser.parse_args(argv)
 
@@ -65,7 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     from layers.export import to_csv_bytes, to_geojson_bytes
 
     try:
-        data = to_csv_bytes(frame) if fmt == "csv" else to_geojson_bytes(frame)
+        if fmt == "gpkg":
+            from geo.export import district_frame
+            from layers.export import to_gpkg_bytes
+
+            data = to_gpkg_bytes(frame, district_frame())
+        else:
+            data = to_csv_bytes(frame) if fmt == "csv" else to_geojson_bytes(frame)
         atomic_write_bytes(args.output, data)
     except (OutputError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
