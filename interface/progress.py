@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 import altair as alt
@@ -18,8 +19,9 @@ import streamlit as st
 
 import settings
 from layers.schema import DISTRICT_IDS
-from tracking import Conflict, PermissionDenied, Record, Store, StoreUnavailable, User, ValidationError
+from tracking import Conflict, PermissionDenied, Record, Store, StoreUnavailable, User, ValidationError, spreadsheet
 from tracking.frame import outcome_counts, outcome_label, status_counts, tracked_label
+from tracking.spreadsheet import ItemInfo
 from tracking.store import today_shenzhen
 from tracking.vocab import PLAN_START, STATUS_KEYS, TARGETS
 from ui_text import t
@@ -353,3 +355,166 @@ def audit_frame(store: Store, district: str | None, user: str | None, since: dat
     } for e in entries], columns=["at", "actor", "action", "item_id", "record_id", "subject", "districts", "detail"])
 
 
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def items_info(frame: pd.DataFrame) -> dict[str, ItemInfo]:
+    """What the progress exports show about each item, from the app's own catalogue frame."""
+    return {str(i): ItemInfo(str(i), str(zh), str(en), tuple(ds), str(stage))
+            for i, zh, en, ds, stage in zip(frame["id"], frame["name_zh"], frame["name_en"], frame["districts"],
+                                            frame["plan_stage"], strict=True)}
+
+
+def progress_exports(store: Store, frame: pd.DataFrame, as_of: date, district: str | None, lang: str,
+                     key: str) -> None:
+    """Status as of the date, and every record, as CSV or XLSX (built when clicked)."""
+    info = items_info(frame)
+    stem = f"shenzhen-14fyp-progress-{district or 'city'}-{as_of.isoformat()}"
+    cols = st.columns(4)
+    for i, fmt in enumerate(("csv", "xlsx")):
+        cols[i].download_button(
+            t(f"progress.export.{fmt}", lang),
+            partial(_status_bytes, store, info, as_of, district, fmt), f"{stem}.{fmt}",
+            key=f"{key}_status_{fmt}", on_click="ignore")
+        cols[2 + i].download_button(
+            t(f"progress.export.records.{fmt}", lang),
+            partial(_records_bytes, store, info, district, fmt), f"{stem}-records.{fmt}",
+            key=f"{key}_records_{fmt}", on_click="ignore")
+
+
+def _status_bytes(store: Store, info: dict[str, ItemInfo], as_of: date, district: str | None, fmt: str) -> bytes:
+    return spreadsheet.to_bytes(spreadsheet.status_rows(store, as_of, district, info),
+                                spreadsheet.STATUS_EXPORT_COLUMNS, fmt)
+
+
+def _records_bytes(store: Store, info: dict[str, ItemInfo], district: str | None, fmt: str) -> bytes:
+    return spreadsheet.to_bytes(spreadsheet.record_rows(store, district, info), spreadsheet.RECORD_EXPORT_COLUMNS,
+                                fmt)
+
+
+def import_panel(store: Store, user: User, lang: str) -> None:
+    """A district office's spreadsheet: template, upload, check; every row is written or none."""
+    st.markdown(f"#### {t('import.title', lang)}")
+    st.caption(t("import.help", lang))
+    c1, c2 = st.columns(2)
+    c1.download_button(t("import.template.csv", lang), partial(spreadsheet.template_bytes, "csv"),
+                       "progress-import-template.csv", key="template_csv", on_click="ignore")
+    c2.download_button(t("import.template.xlsx", lang), partial(spreadsheet.template_bytes, "xlsx"),
+                       "progress-import-template.xlsx", key="template_xlsx", on_click="ignore")
+    upload = st.file_uploader(t("import.file", lang), type=["csv", "xlsx"], key="import_file")
+    if upload is None:
+        return
+    fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+    if st.button(t("import.run", lang), key="import_run"):
+        try:
+            written = spreadsheet.import_file(store, upload.getvalue(), fmt, user)
+        except spreadsheet.ImportRejected as exc:
+            st.error(t("import.rejected", lang, n=len(exc.problems)))
+            st.dataframe(pd.DataFrame([{t("import.row", lang): p.row, t("import.reason", lang): p.reason}
+                                       for p in exc.problems]), hide_index=True, width="stretch")
+        except StoreUnavailable:
+            st.error(t("progress.unavailable", lang))
+        except Conflict:
+            st.error(t("import.conflict", lang))
+        else:
+            st.success(t("import.done", lang, n=len(written)))
+
+
+def progress_view(frame: pd.DataFrame, store: Store | None, user: User | None, district_names: Mapping[str, str],
+                  lang: str, as_of: date) -> None:
+    """The city's plan against actual, per district, exports and (signed in) the spreadsheet import."""
+    st.markdown(f"### {t('view.progress', lang)}")
+    st.caption(t("progress.intro", lang, date=as_of.isoformat()))
+    if store is None:
+        st.warning(t("progress.unavailable", lang))
+    c1, c2 = st.columns([1, 1.4])
+    with c1:
+        st.markdown(f"**{t('progress.plan_vs_actual', lang)}**")
+        st.dataframe(outcome_table(frame, lang), hide_index=True, width="stretch")
+        st.markdown(f"**{t('col.status', lang)}**")
+        st.dataframe(status_table(frame, lang), hide_index=True, width="stretch")
+    with c2:
+        st.altair_chart(outcome_chart(frame, lang), width="stretch")
+    st.markdown(f"**{t('progress.by_district', lang)}**")
+    st.dataframe(district_outcomes(frame, district_names, lang), hide_index=True, width="stretch")
+    with st.expander(t("progress.rule", lang)):
+        st.dataframe(pd.DataFrame([{t("col.stage", lang): k, t("progress.target", lang): f"{v.zh} / {v.en}",
+                                    t("progress.done_from", lang): status_text(v.done_from, lang),
+                                    t("progress.on_track_from", lang): status_text(v.on_track_from, lang)}
+                                   for k, v in TARGETS.items()]), hide_index=True, width="stretch")
+        st.caption(t("progress.rule.note", lang))
+    if store is not None:
+        st.markdown(f"#### {t('progress.exports', lang)}")
+        progress_exports(store, frame, as_of, None, lang, "city")
+        if user is not None:
+            import_panel(store, user, lang)
+
+
+def audit_view(store: Store | None, user: User | None, district_names: Mapping[str, str], lang: str) -> None:
+    """The city administrator's page: who changed what and when, and the accounts."""
+    st.markdown(f"### {t('view.audit', lang)}")
+    if store is None:
+        st.warning(t("progress.unavailable", lang))
+        return
+    if user is None or not user.is_admin:
+        st.info(t("audit.admins_only", lang))
+        return
+    c1, c2, c3, c4 = st.columns(4)
+    district = c1.selectbox(t("col.district", lang), [None, *DISTRICT_IDS], key="audit_district",
+                            format_func=lambda d: t("audit.all", lang) if d is None else district_names[d])
+    names = [u.name for u in store.list_users()]
+    who = c2.selectbox(t("col.user", lang), [None, *names], key="audit_user",
+                       format_func=lambda n: t("audit.all", lang) if n is None else n)
+    since = c3.date_input(t("audit.since", lang), value=None, min_value=PLAN_START, key="audit_since")
+    until = c4.date_input(t("audit.until", lang), value=None, min_value=PLAN_START, key="audit_until")
+    table = audit_frame(store, district, who, since, until)
+    st.caption(t("audit.count", lang, n=len(table)))
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.TextColumn(c) for c in table.columns if c != "record_id"})
+    stem = f"shenzhen-14fyp-audit-{district or 'all'}-{who or 'all'}-{today_shenzhen().isoformat()}"
+    st.download_button(t("audit.export", lang), partial(_audit_csv, table), f"{stem}.csv", key="audit_csv",
+                       on_click="ignore")
+    accounts_panel(store, user, district_names, lang)
+
+
+def _audit_csv(table: pd.DataFrame) -> bytes:
+    rows = [{str(k): "" if v is None or v != v else str(v) for k, v in r.items()} for r in table.to_dict("records")]
+    return spreadsheet.to_bytes(rows, list(table.columns), "csv")
+
+
+def accounts_panel(store: Store, admin: User, district_names: Mapping[str, str], lang: str) -> None:
+    st.markdown(f"#### {t('accounts.title', lang)}")
+    users = store.list_users()
+    st.dataframe(pd.DataFrame([{t("col.user", lang): u.name, t("accounts.role", lang): t(f"role.{u.role}", lang),
+                                t("col.district", lang): district_names.get(u.district or "", ""),
+                                t("accounts.active", lang): "✓" if u.active else "✗"} for u in users]),
+                 hide_index=True, width="stretch")
+    with st.form("add_user", clear_on_submit=True):
+        st.markdown(f"**{t('accounts.add', lang)}**")
+        name = st.text_input(t("auth.name", lang), max_chars=64, key="new_user_name")
+        role = st.selectbox(t("accounts.role", lang), ["editor", "admin"], key="new_user_role",
+                            format_func=lambda r: t(f"role.{r}", lang))
+        district = st.selectbox(t("col.district", lang), [None, *DISTRICT_IDS], key="new_user_district",
+                                format_func=lambda d: "—" if d is None else district_names[d])
+        password = st.text_input(t("auth.password", lang), type="password", key="new_user_password",
+                                 max_chars=1024)
+        if st.form_submit_button(t("accounts.create", lang)):
+            try:
+                store.add_user(name.strip(), password, role, district if role == "editor" else None, by=admin)
+            except (ValidationError, PermissionDenied) as exc:
+                st.error(t("accounts.refused", lang, reason=str(exc)))
+            else:
+                st.success(t("accounts.created", lang, name=name.strip()))
+    active = [u.name for u in users if u.active and u.name != admin.name]
+    if active:
+        c1, c2 = st.columns([2, 1])
+        who = c1.selectbox(t("accounts.deactivate", lang), active, key="deactivate_user")
+        if c2.button(t("accounts.deactivate.run", lang), key="deactivate_run"):
+            try:
+                store.deactivate_user(who, by=admin)
+            except (ValidationError, PermissionDenied) as exc:
+                st.error(t("accounts.refused", lang, reason=str(exc)))
+            else:
+                st.rerun()
