@@ -8,23 +8,26 @@ from __future__ import annotations
 from functools import partial
 from urllib.parse import urlencode
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import settings
-from district_profiles import load_profiles
+from district_profiles import DistrictProfile, load_profiles
 from geo.boundaries import load_districts
 from layers import filters
+from layers.filter_table import FILTERS, FilterContext, FilterField
+from layers.filter_table import filter_context as make_filter_context
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
 from layers.locate import catalogue_frame
 from layers.map_layers import (Legend, PointScale, ViewSync, base_map, district_labels, district_layer, project_layers,
                                selection_layer, view_for, view_of_items)
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
-from plan_text import load_plan
+from plan_text import PlanIndex, load_plan
 from plan_text.index import to_cn_numeral
-from ui_text import t
+from ui_text import md_literal, t
 
 # A presentation link (present=1) opens with the sidebar folded away: the big screen shows the map.
 st.set_page_config(page_title="深圳“十四五”规划地图 | Shenzhen 14th FYP Map", page_icon="🗺️", layout="wide",
@@ -36,16 +39,24 @@ PRESENTATION_CSS = """<style>
 html { font-size: 20px; }
 section[data-testid="stMain"] .block-container { padding-top: 1rem; max-width: 100%; }
 </style>"""
-TABLE_COLUMNS = ["name_zh", "name_en", "category", "plan_stage", "stage_phrase", "districts", "precision", "citation", "id"]
+TABLE_COLUMNS = ["name_zh", "name_en", "category", "plan_stage", "stage_phrase", "districts", "precision", "citation",
+                 "id"]
 
 
 @st.cache_resource(show_spinner=False)
-def data() -> tuple[pd.DataFrame, object, dict, object]:
+def data() -> tuple[gpd.GeoDataFrame, PlanIndex, dict[str, DistrictProfile], gpd.GeoDataFrame]:
     """Everything loaded once per server process (the files do not change while it runs)."""
     frame = catalogue_frame().copy()
     plan = load_plan()
     frame["citation"] = frame["paragraph_id"].map(lambda p: plan.get(p).citation_zh)
     return frame, plan, load_profiles(), load_districts()
+
+
+@st.cache_resource(show_spinner=False)
+def filter_context() -> FilterContext:
+    """Vocabularies and labels of the filters, from the plan and the profiles (built once)."""
+    _frame, plan, profiles, _districts = data()
+    return make_filter_context(plan, profiles)
 
 
 def district_name(did: str, lang: str) -> str:
@@ -58,16 +69,14 @@ def init_state(frame: pd.DataFrame, plan) -> None:
     if "init" in st.session_state:
         return
     state, notices = filters.from_query(st.query_params.to_dict(), set(frame["id"]),
-                                        {p.id for p in plan.paragraphs})
+                                        {p.id for p in plan.paragraphs}, filter_context())
     st.session_state.update({
         "init": True, "notices": notices, "view": state.view, "lang": state.lang,
-        "basemap": state.basemap, "f_parts": list(state.parts), "f_chapters": list(state.chapters),
-        "f_stages": list(state.stages), "f_categories": list(state.categories),
-        "f_districts": list(state.districts), "f_precisions": list(state.precisions),
-        "f_query": state.query, "district": state.district, "item": state.item, "para": state.para,
-        "map_pos": (state.lat, state.lon, state.zoom) if state.lat is not None else None,
+        "basemap": state.basemap, "f_query": state.query, "district": state.district, "item": state.item,
+        "para": state.para, "map_pos": (state.lat, state.lon, state.zoom) if state.lat is not None else None,
         "present": state.present,
     })
+    st.session_state.update({f.session_key: list(state.chosen(f.name)) for f in FILTERS})
     # The map is first drawn where the link says; afterwards the browser keeps its own view.
     st.session_state["map_start"] = st.session_state["map_pos"] or focus_of(frame, state.item)
 
@@ -83,17 +92,16 @@ def current_state() -> filters.ViewState:
     ss = st.session_state
     pos = ss.get("map_pos") or (None, None, None)
     return filters.ViewState(
-        view=ss["view"], lang=ss["lang"], basemap=ss["basemap"], parts=tuple(ss["f_parts"]),
-        chapters=tuple(ss["f_chapters"]), stages=tuple(ss["f_stages"]), categories=tuple(ss["f_categories"]),
-        districts=tuple(ss["f_districts"]), precisions=tuple(ss["f_precisions"]), query=ss["f_query"],
+        view=ss["view"], lang=ss["lang"], basemap=ss["basemap"],
+        filters={f.name: tuple(ss[f.session_key]) for f in FILTERS}, query=ss["f_query"],
         district=ss.get("district"), item=ss.get("item"), para=ss.get("para"),
         lat=pos[0], lon=pos[1], zoom=pos[2], present=bool(ss.get("present")),
     )
 
 
 def reset_filters() -> None:
-    for k in ("f_parts", "f_chapters", "f_stages", "f_categories", "f_districts", "f_precisions"):
-        st.session_state[k] = []
+    for f in FILTERS:
+        st.session_state[f.session_key] = []
     st.session_state["f_query"] = ""
 
 
@@ -107,25 +115,8 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
                  format_func=lambda v: t(f"view.{v}", lang))
         st.toggle(t("present", lang), key="present")
         st.subheader(t("filters", lang))
-        part_counts = filters.counts_by(frame, "part")
-        st.multiselect(t("f.part", lang), sorted(plan.parts), key="f_parts", placeholder=t("choose", lang),
-                       format_func=lambda n: f"第{to_cn_numeral(n)}篇 {plan.parts[n]} ({part_counts.get(n, 0)})")
-        chosen_parts = set(st.session_state["f_parts"])
-        chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if not chosen_parts or p in chosen_parts]
-        st.session_state["f_chapters"] = [c for c in st.session_state["f_chapters"] if c in chapters]
-        ch_counts = filters.counts_by(frame, "chapter")
-        st.multiselect(t("f.chapter", lang), chapters, key="f_chapters", placeholder=t("choose", lang),
-                       format_func=lambda c: f"第{to_cn_numeral(c)}章 {plan.chapters[c][1]} ({ch_counts.get(c, 0)})")
-        stage_counts = filters.counts_by(frame, "plan_stage")
-        st.multiselect(t("f.stage", lang), list(PLAN_STAGES), key="f_stages", placeholder=t("choose", lang),
-                       format_func=lambda s: f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]} ({stage_counts.get(s, 0)})")
-        cat_counts = filters.counts_by(frame, "category")
-        st.multiselect(t("f.category", lang), list(CATEGORIES), key="f_categories", placeholder=t("choose", lang),
-                       format_func=lambda c: f"{CATEGORIES[c][1]} {CATEGORIES[c][2]} ({cat_counts.get(c, 0)})")
-        st.multiselect(t("f.district", lang), list(DISTRICT_IDS), key="f_districts", placeholder=t("choose", lang),
-                       format_func=lambda d: district_name(d, lang))
-        st.multiselect(t("f.precision", lang), list(PRECISIONS), key="f_precisions", placeholder=t("choose", lang),
-                       format_func=lambda p: f"{PRECISIONS[p][0]} {PRECISIONS[p][1]}")
+        for f in FILTERS:
+            filter_widget(f, frame, lang)
         st.text_input(t("f.query", lang), key="f_query", placeholder=t("search.placeholder", lang))
         st.button(t("f.reset", lang), on_click=reset_filters)
         st.divider()
@@ -138,18 +129,35 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
             st.caption(t("gcj.note", lang))
 
 
+def filter_widget(f: FilterField, frame: pd.DataFrame, lang: str) -> None:
+    """One sidebar multiselect, from its entry in the filter table."""
+    ctx = filter_context()
+    chosen = {g.name: tuple(st.session_state[g.session_key]) for g in FILTERS}
+    choices = f.choices(ctx, chosen)
+    kept = [v for v in st.session_state[f.session_key] if v in choices]
+    if kept != st.session_state[f.session_key]:  # e.g. chapters outside newly chosen parts
+        st.session_state[f.session_key] = kept
+    counts = filters.value_counts(frame, f) if f.show_counts else None
+
+    def label(v: object) -> str:
+        text = f.label(v, lang, ctx)
+        return f"{text} ({counts.get(v, 0)})" if counts is not None else text
+
+    st.multiselect(f.title(lang), choices, key=f.session_key, placeholder=t("choose", lang), format_func=label)
+
+
 def item_card(row: pd.Series, lang: str) -> None:
     st.markdown(f"#### {row['name_zh']}\n*{row['name_en']}*")
     cat = CATEGORIES[row["category"]]
     stage = PLAN_STAGES[row["plan_stage"]]
     prec = PRECISIONS[row["precision"]]
     st.markdown(
-        f"- **类别 Category**: {cat[1]} {cat[2]}\n"
-        f"- **规划表述 Plan wording**: “{row['stage_phrase']}” → {stage[0]} {stage[1]}\n"
+        f"- **类别 Category**: {cat.zh} {cat.en}\n"
+        f"- **规划表述 Plan wording**: “{row['stage_phrase']}” → {stage.zh} {stage.en}\n"
         f"- **原文 Quote**: “{row['quote']}”\n"
         f"- **出处 Source**: [{row['citation']}](?view=plan&para={row['paragraph_id']})\n"
         f"- **所在区 Districts**: {', '.join(district_name(d, lang) for d in row['districts']) or '—'}\n"
-        f"- **定位精度 Precision**: {prec[0]} {prec[1]} ({prec[2]})\n"
+        f"- **定位精度 Precision**: {prec.zh} {prec.en} ({prec.meaning})\n"
         f"- **位置来源 Location source**: {row['location_source']}"
     )
 
@@ -238,9 +246,9 @@ def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, fl
 
 def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
     table = sub[TABLE_COLUMNS].copy()
-    table["category"] = table["category"].map(lambda c: f"{CATEGORIES[c][1]} {CATEGORIES[c][2]}")
-    table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]}")
-    table["precision"] = table["precision"].map(lambda p: f"{PRECISIONS[p][0]}")
+    table["category"] = table["category"].map(lambda c: f"{CATEGORIES[c].zh} {CATEGORIES[c].en}")
+    table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s].zh} {PLAN_STAGES[s].en}")
+    table["precision"] = table["precision"].map(lambda p: PRECISIONS[p].zh)
     table["districts"] = table["districts"].map(lambda ds: "、".join(load_profiles()[d].name_zh for d in ds))
     event = st.dataframe(table, hide_index=True, width="stretch", key=key,
                          on_select="rerun", selection_mode="single-row",
@@ -388,7 +396,7 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
         st.markdown(f"**{t('plan.cited', lang)}** ({len(ids)})")
         sub = frame[frame["id"].isin(ids)]
         for _, row in sub.iterrows():
-            st.markdown(f"- **{row['name_zh']}** {row['name_en']} · {PRECISIONS[row['precision']][0]}")
+            st.markdown(f"- **{row['name_zh']}** {row['name_en']} · {PRECISIONS[row['precision']].zh}")
     with right:
         focus = view_of_items(sub, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)
@@ -406,11 +414,12 @@ def about_view(frame: pd.DataFrame, lang: str) -> None:
     )
     st.markdown("#### 定位精度 Location precision")
     counts = filters.counts_by(frame, "precision")
-    st.table(pd.DataFrame([{"精度": v[0], "Precision": v[1], "Meaning": v[2], "Items": counts.get(k, 0)}
+    st.table(pd.DataFrame([{"精度": v.zh, "Precision": v.en, "Meaning": v.meaning, "Items": counts.get(k, 0)}
                            for k, v in PRECISIONS.items()]))
     st.markdown("#### 图层 Layers")
-    st.table(pd.DataFrame([{"组 Group": f"{CATEGORY_GROUPS[g][0]} {CATEGORY_GROUPS[g][1]}", "类别 Category": f"{zh} {en}",
-                            "Items": int((frame["category"] == c).sum())} for c, (g, zh, en) in CATEGORIES.items()]))
+    st.table(pd.DataFrame([{"组 Group": f"{CATEGORY_GROUPS[c.group].zh} {CATEGORY_GROUPS[c.group].en}",
+                            "类别 Category": f"{c.zh} {c.en}", "Items": int((frame["category"] == k).sum())}
+                           for k, c in CATEGORIES.items()]))
 
 
 def main() -> None:
@@ -428,7 +437,9 @@ def main() -> None:
     st.markdown(f"## {t('title', lang)}")
     st.caption(t("subtitle", lang))
     if st.session_state.get("notices"):
-        st.warning(t("bad.link", lang) + ", ".join(st.session_state["notices"]))
+        # Values from a link are shown as inert text: never as a link, an image or markup.
+        rejected = filters.rejected_summary(st.session_state["notices"], t("bad.link.more", lang))
+        st.warning(t("bad.link", lang) + md_literal(rejected))
     state = current_state()
     view = state.view
     if view == "map":

@@ -13,12 +13,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "view.about": ("数据说明", "About the data"),
     "present": ("大屏演示模式", "Presentation mode (big screen)"),
     "filters": ("筛选", "Filters"),
-    "f.part": ("篇", "Part (篇)"),
-    "f.chapter": ("章", "Chapter (章)"),
-    "f.stage": ("规划阶段(2021–2025)", "Plan stage (2021–2025)"),
-    "f.category": ("类别 / 图层", "Category / layer"),
-    "f.district": ("所在区", "District"),
-    "f.precision": ("定位精度", "Location precision"),
     "f.query": ("名称筛选(中文或英文)", "Filter by name (Chinese or English)"),
     "choose": ("选择…", "Choose…"),
     "f.reset": ("清除筛选", "Clear filters"),
@@ -36,6 +30,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "export.geojson": ("导出GeoJSON", "Export GeoJSON"),
     "link": ("本视图链接(已包含筛选条件)", "Link to this view (keeps the filters)"),
     "bad.link": ("链接中的以下参数无效,已忽略:", "These link values were not valid and were ignored: "),
+    "bad.link.more": ("及另外 {n} 项", "and {n} more"),
     "profile": ("区概况", "District profile"),
     "positioning": ("发展定位(专栏4原文)", "Positioning (verbatim from Box 4)"),
     "key_areas": ("重点片区", "Key areas"),
@@ -66,3 +61,16 @@ def t(key: str, lang: str, **fmt: object) -> str:
     zh, en = TEXT[key]
     s = zh if lang == "zh" else en
     return s.format(**fmt) if fmt else s
+
+
+def md_literal(text: str) -> str:
+    """Text from a link, a file or a visitor, made inert inside Markdown: an inline code span.
+
+    Nothing in a code span is read as a link, an image, HTML, emphasis or a Streamlit directive,
+    whatever the text holds; the fence is longer than any run of backticks inside it.
+    """
+    flat = " ".join(str(text).split())
+    runs = [len(r) for r in "".join(c if c == "`" else " " for c in flat).split()]
+    longest = max(runs, default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {flat} {fence}"

@@ -87,12 +87,12 @@ def random_states(frame, n: int, seed: int = 7):
     rng = random.Random(seed)
     chapters = sorted({int(c) for c in frame["chapter"].dropna()})
     for _ in range(n):
-        yield ViewState(
-            chapters=tuple(rng.sample(chapters, rng.randint(0, 2))),
-            stages=tuple(rng.sample(list(PLAN_STAGES), rng.randint(0, 2))),
-            categories=tuple(rng.sample(list(CATEGORIES), rng.randint(0, 3))),
-            districts=tuple(rng.sample(list(DISTRICT_IDS), rng.randint(0, 2))),
-        )
+        yield ViewState(filters={
+            "chapters": tuple(rng.sample(chapters, rng.randint(0, 2))),
+            "stages": tuple(rng.sample(list(PLAN_STAGES), rng.randint(0, 2))),
+            "categories": tuple(rng.sample(list(CATEGORIES), rng.randint(0, 3))),
+            "districts": tuple(rng.sample(list(DISTRICT_IDS), rng.randint(0, 2))),
+        })
 
 
 def build_map_strings(frame, state) -> tuple[int, int, int]:

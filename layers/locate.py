@@ -151,7 +151,7 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
             "name_zh": item.name_zh,
             "name_en": item.name_en,
             "category": item.category,
-            "group": CATEGORIES[item.category][0],
+            "group": CATEGORIES[item.category].group,
             **cite,
             "paragraph_id": item.paragraph_id,
             "quote": item.quote,
