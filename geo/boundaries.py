@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 import settings
 
 # Metric CRS for distance buffers (UTM 50N covers Shenzhen and Shenshan well enough for metres).
-METRIC_CRS: str = "EPSG:32650"
+METRIC_CRS: str = settings.METRIC_CRS
 
 
 @lru_cache(maxsize=1)

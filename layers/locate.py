@@ -49,7 +49,7 @@ def load_osm_locations(path: Path | None = None) -> pd.DataFrame:
 
 
 def _metres(a: BaseGeometry, b: BaseGeometry) -> float:
-    s = gpd.GeoSeries([a, b], crs=4326).to_crs(32650)
+    s = gpd.GeoSeries([a, b], crs=4326).to_crs(settings.METRIC_CRS)
     return float(s.iloc[0].distance(s.iloc[1]))
 
 
@@ -184,3 +184,12 @@ def catalogue_frame() -> gpd.GeoDataFrame:
 
         frame = scaled(frame, factor)
     return frame
+
+
+def items_by_paragraph(frame: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """The items citing each paragraph (as their main or another citation), in catalogue order.
+
+    Built once from the catalogue frame: the plan view looks paragraphs up in it on every rerun.
+    """
+    pairs = frame[["id", "cited_in"]].explode("cited_in").dropna()
+    return {str(pid): tuple(ids) for pid, ids in pairs.groupby("cited_in", sort=False)["id"]}

@@ -20,7 +20,8 @@ def frame() -> gpd.GeoDataFrame:
              group="science_education", part=4, chapter=7, plan_stage="construction", precision="approximate",
              districts=["nanshan"]),
         dict(id="c", name_zh="深汕铁路", name_en="Shenzhen–Shenshan Railway", category="railway", group="transport",
-             part=3, chapter=6, plan_stage="start", precision="schematic", districts=["longgang", "pingshan", "shenshan"]),
+             part=3, chapter=6, plan_stage="start", precision="schematic",
+             districts=["longgang", "pingshan", "shenshan"]),
     ]
     return gpd.GeoDataFrame(rows, geometry=[Point(113.8, 22.6), Point(113.94, 22.58), None], crs=4326)
 
@@ -38,7 +39,8 @@ def test_district_filter_includes_lines_crossing_several_districts(frame):
     assert list(filters.apply(frame, ViewState(filters={"districts": ("baoan", "shenshan")}))["id"]) == ["a", "c"]
 
 
-@pytest.mark.parametrize("query,expected", [("实验室", ["b"]), ("peng cheng", ["b"]), ("RUNWAY", ["a"]), ("深", ["a", "c"])])
+@pytest.mark.parametrize("query,expected",
+                         [("实验室", ["b"]), ("peng cheng", ["b"]), ("RUNWAY", ["a"]), ("深", ["a", "c"])])
 def test_name_search_is_partial_in_both_languages(frame, query, expected):
     assert list(filters.apply(frame, ViewState(query=query))["id"]) == expected
 
