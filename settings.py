@@ -5,19 +5,25 @@ command-line tools and the tests agree on where data lives.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT: Path = Path(__file__).resolve().parent
 
 PLAN_TEXT_PATH: Path = ROOT / "plan_text" / "data" / "shenzhen-14th-five-year-plan-2021.txt"
 PLAN_TITLE_ZH: str = "深圳市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
-PLAN_TITLE_EN: str = "Outline of the 14th Five-Year Plan for the Economic and Social Development of Shenzhen and the Long-Range Objectives Through 2035"
+PLAN_TITLE_EN: str = ("Outline of the 14th Five-Year Plan for the Economic and Social Development of Shenzhen "
+                      "and the Long-Range Objectives Through 2035")
 # The body of the plan starts at the second "前言" heading (the first one is in the table of contents).
 PLAN_BODY_MARKER: str = "前言"
 
 DISTRICTS_PATH: Path = ROOT / "geo" / "data" / "districts.geojson"
-DISTRICT_PROFILES_DIR: Path = ROOT / "district_profiles"
-CATALOGUE_DIR: Path = ROOT / "layers" / "catalogue"
+# The two data directories editors change can be pointed elsewhere (a review copy, the hostile-input
+# browser tests) with these environment variables; unset, the shipped data is used.
+PROFILES_DIR_ENV: str = "SZ_PLAN_PROFILES_DIR"
+CATALOGUE_DIR_ENV: str = "SZ_PLAN_CATALOGUE_DIR"
+DISTRICT_PROFILES_DIR: Path = Path(os.environ.get(PROFILES_DIR_ENV) or ROOT / "district_profiles")
+CATALOGUE_DIR: Path = Path(os.environ.get(CATALOGUE_DIR_ENV) or ROOT / "layers" / "catalogue")
 CATALOGUE_LOCATIONS_PATH: Path = ROOT / "layers" / "data" / "osm_locations.csv"
 STATIC_DIR: Path = ROOT / "static"
 # URL under which Streamlit serves STATIC_DIR (server.enableStaticServing).

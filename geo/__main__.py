@@ -13,8 +13,8 @@ from pathlib import Path
 
 def district_features() -> dict:
     from district_profiles import load_profiles
+    from geo.areas import DISTRICT_IDS
     from geo.boundaries import load_districts
-    from layers.schema import DISTRICT_IDS
 
     profiles = load_profiles()
     gdf = load_districts().set_index("id")

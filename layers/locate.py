@@ -17,9 +17,11 @@ from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
 import settings
+from geo.boundaries import districts_for, nearest_district
 from geo.coords import convert_lonlat
 from layers.catalogue import load_catalogue
 from layers.schema import CATEGORIES, CatalogueItem
+from layers.synthetic import scaled
 from plan_text import PlanIndex, load_plan
 
 # Points of one named station further apart than this are treated as ambiguous.
@@ -125,8 +127,6 @@ def _citations(item: CatalogueItem, plan: PlanIndex) -> tuple[dict[str, object],
 
 def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanIndex) -> gpd.GeoDataFrame:
     """Resolve every item and compute the districts it lies in from its geometry."""
-    from geo.boundaries import districts_for, nearest_district
-
     rows: list[dict[str, object]] = []
     errors: list[str] = []
     for item in items:
@@ -180,8 +180,6 @@ def catalogue_frame() -> gpd.GeoDataFrame:
     frame = build_frame(load_catalogue(), load_osm_locations(), load_plan())
     factor = int(os.environ.get(settings.SCALE_ENV, "1") or 1)
     if factor > 1:
-        from layers.synthetic import scaled
-
         frame = scaled(frame, factor)
     return frame
 

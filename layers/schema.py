@@ -10,10 +10,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-DISTRICT_IDS: tuple[str, ...] = (
-    "futian", "luohu", "yantian", "nanshan", "baoan", "longgang",
-    "longhua", "pingshan", "guangming", "dapeng", "shenshan",
-)
+from geo.areas import DISTRICT_IDS as DISTRICT_IDS  # the catalogue's vocabulary of districts
 
 
 class CategoryLabel(NamedTuple):
