@@ -28,7 +28,7 @@ from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES
 from layers.viewport import View, view_for, view_of_items
 from plan_text import PlanIndex, load_plan
 from plan_text.index import to_cn_numeral
-from ui_text import md_literal, t
+from ui_text import md_literal, md_text, t
 
 # A presentation link (present=1) opens with the sidebar folded away: the big screen shows the map.
 st.set_page_config(page_title=t("page_title", "zh"), page_icon="🗺️", layout="wide",
@@ -161,33 +161,42 @@ def filter_widget(f: FilterField, frame: pd.DataFrame, lang: str) -> None:
 
 
 def item_card(row: pd.Series, lang: str) -> None:
-    st.markdown(f"#### {row['name_zh']}\n*{row['name_en']}*")
+    """An item's card beside the map; every text from the catalogue is shown as text (``md_text``)."""
+    st.markdown(f"#### {md_text(row['name_zh'])}\n*{md_text(row['name_en'])}*")
     cat = CATEGORIES[row["category"]]
     stage = PLAN_STAGES[row["plan_stage"]]
     prec = PRECISIONS[row["precision"]]
+    districts = md_text(", ".join(district_name(d, lang) for d in row["districts"]) or "—")
     st.markdown(
         f"- **{t('card.category', lang)}**: {cat.zh} {cat.en}\n"
-        f"- **{t('card.wording', lang)}**: “{row['stage_phrase']}” → {stage.zh} {stage.en}\n"
-        f"- **{t('card.quote', lang)}**: “{row['quote']}”\n"
-        f"- **{t('card.source', lang)}**: [{row['citation']}](?view=plan&para={row['paragraph_id']})\n"
-        f"- **{t('card.districts', lang)}**: {', '.join(district_name(d, lang) for d in row['districts']) or '—'}\n"
+        f"- **{t('card.wording', lang)}**: “{md_text(row['stage_phrase'])}” → {stage.zh} {stage.en}\n"
+        f"- **{t('card.quote', lang)}**: “{md_text(row['quote'])}”\n"
+        f"- **{t('card.source', lang)}**: [{md_text(row['citation'])}]({plan_link(row['paragraph_id'])})\n"
+        f"- **{t('card.districts', lang)}**: {districts}\n"
         f"- **{t('card.precision', lang)}**: {prec.zh} {prec.en} ({prec.meaning})\n"
-        f"- **{t('card.location_source', lang)}**: {row['location_source']}"
+        f"- **{t('card.location_source', lang)}**: {md_text(row['location_source'])}"
     )
+
+
+def plan_link(paragraph_id: str) -> str:
+    """The app's own link to a paragraph of the plan (the id quoted, whatever it holds)."""
+    return "?" + urlencode({"view": "plan", "para": paragraph_id})
 
 
 def district_profile(did: str, lang: str, plan) -> None:
     p = load_profiles()[did]
     geo = load_districts().set_index("id").loc[did]
     para = plan.get(p.positioning.paragraph_id)
-    st.markdown(f"### {p.name_zh} · {p.name_en}")
+    st.markdown(f"### {md_text(p.name_zh)} · {md_text(p.name_en)}")
     st.markdown(f"**{t('positioning', lang)}**")
-    st.info(p.positioning.quote)
-    st.caption(f"{t('source', lang)}: [{para.citation_zh}](?view=plan&para={para.id}) · {para.citation_en}")
-    st.markdown(f"**{t('key_areas', lang)}** (“{p.key_areas_phrase}”)")
-    st.markdown("\n".join(f"- {k.name_zh} — {k.name_en}" for k in p.key_areas))
+    st.info(md_text(p.positioning.quote))
+    st.caption(f"{t('source', lang)}: [{md_text(para.citation_zh)}]({plan_link(para.id)}) · "
+               f"{md_text(para.citation_en)}")
+    st.markdown(f"**{t('key_areas', lang)}** (“{md_text(p.key_areas_phrase)}”)")
+    st.markdown("\n".join(f"- {md_text(k.name_zh)} — {md_text(k.name_en)}" for k in p.key_areas))
     st.markdown(f"**{t('area', lang)}**: " + t("area.computed", lang, a=float(geo["area_km2"]), o=p.official_area_km2))
-    st.markdown(f"**{t('boundary', lang)}**: {geo['boundary_source']}. {geo.get('boundary_note', '')}")
+    st.markdown(f"**{t('boundary', lang)}**: {md_text(geo['boundary_source'])}. "
+                f"{md_text(geo.get('boundary_note', ''))}")
     if bool(geo["boundary_approximate"]):
         st.warning(t("boundary.approx", lang))
 
@@ -357,13 +366,13 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         if p.section_no != section:
             section = p.section_no
             if section:
-                st.markdown(f"##### 第{to_cn_numeral(section)}节 {p.section_title}")
+                st.markdown(f"##### 第{to_cn_numeral(section)}节 {md_text(p.section_title)}")
         n = len(cites.get(p.id, []))
         badge = t("plan.badge", lang, n=n) if n else ""
         marker = "▶ " if p.id == para_id else ""
         with st.container(border=p.id == para_id):
-            st.markdown(f"{marker}`{p.id}`{badge}")
-            st.write(p.text)
+            st.markdown(f"{marker}{md_literal(p.id)}{badge}")
+            st.markdown(md_text(p.text))
             offer = (n or p.id in profile_cites) and p.id != para_id
             if offer and st.button(t("plan.show_map", lang) if n else t("plan.show_profile", lang),
                                    key=f"show_{p.id}"):
@@ -376,17 +385,18 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
     lang = state.lang
     left, right = st.columns([1.2, 1.6])
     with left:
-        st.markdown(f"**{para.citation_zh}**  \n{para.citation_en}")
-        st.info(para.text)
+        st.markdown(f"**{md_text(para.citation_zh)}**  \n{md_text(para.citation_en)}")
+        st.info(md_text(para.text))
         if profile is not None:
-            st.markdown(f"**{t('plan.districts', lang)}**: {profile.name_zh} {profile.name_en}")
+            st.markdown(f"**{t('plan.districts', lang)}**: {md_text(profile.name_zh)} {md_text(profile.name_en)}")
         if not ids:
             st.caption(t("plan.none_cited", lang))
             return
         st.markdown(f"**{t('plan.cited', lang)}** ({len(ids)})")
         sub = frame[frame["id"].isin(ids)]
         for _, row in sub.iterrows():
-            st.markdown(f"- **{row['name_zh']}** {row['name_en']} · {PRECISIONS[row['precision']].zh}")
+            st.markdown(f"- **{md_text(row['name_zh'])}** {md_text(row['name_en'])} · "
+                        f"{PRECISIONS[row['precision']].zh}")
     with right:
         focus = view_of_items(sub, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)

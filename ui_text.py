@@ -1,6 +1,12 @@
 """Interface strings in Chinese (default) and English. Plan quotes are never translated."""
 from __future__ import annotations
 
+import re
+
+# Every ASCII punctuation mark: each may start Markdown syntax (links, images, emphasis, HTML, math,
+# Streamlit's :colour[...] directives), and CommonMark shows any of them literally after a backslash.
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
 
 def _both(text: str) -> tuple[str, str]:
     """A label already written Chinese first with English alongside, shown alike in either language."""
@@ -119,3 +125,11 @@ def md_literal(text: str) -> str:
     longest = max(runs, default=0)
     fence = "`" * (longest + 1)
     return f"{fence} {flat} {fence}"
+
+
+def md_text(text: object) -> str:
+    """Text from data shown inside Markdown as itself, on one line: names, quotes, sources.
+
+    The reader sees the same characters; nothing in them becomes a link, an image, markup or emphasis.
+    """
+    return _MD_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))

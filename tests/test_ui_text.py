@@ -7,7 +7,7 @@ import pytest
 
 import settings
 from layers.filters import VIEWS
-from ui_text import TEXT, md_literal, t
+from ui_text import TEXT, md_literal, md_text, t
 
 # t("key", ...), t('key', ...) and t(f"prefix.{...}", ...) in the interface's sources
 LITERAL = re.compile(r"""\bt\(\s*(["'])([\w.]+)\1""")
@@ -51,3 +51,12 @@ def test_md_literal_keeps_any_text_inside_one_code_span(text):
     inner = out[len(fence) + 1: -len(fence) - 1]
     assert fence not in inner and "\n" not in inner
     assert inner == " ".join(text.split())
+
+
+@pytest.mark.parametrize("text", ["![x](http://203.0.113.9/t.png)", "[登录](https://evil.example)", "<img src=x>",
+                                  ":red[x] $y$ **b** _i_ `c` www.evil.example", "OSM station 深圳北 (train)"])
+def test_md_text_escapes_every_markdown_mark_and_keeps_the_characters(text):
+    out = md_text(text)
+    assert re.sub(r"\\(.)", r"\1", out) == text  # the reader sees the same characters
+    unescaped = re.sub(r"\\.", "", out)
+    assert not re.search(r"[!-/:-@\[-`{-~]", unescaped), "a Markdown mark is left unescaped"
