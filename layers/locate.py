@@ -103,6 +103,8 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
         refs = ", ".join(r or "unnamed" for r in rows["ref"])
         return geom, f"OSM runways ({refs}). {credit('runway')}" + (f". {loc.note}" if loc.note else "")
     if loc.method == "point":
+        if loc.lon is None or loc.lat is None:  # the schema requires both; say so if a caller skipped it
+            raise LocationError(f"item {item.id}: location: method point needs lon and lat")
         lon, lat = convert_lonlat(loc.lon, loc.lat, loc.crs, "wgs84")
         crs_note = "" if loc.crs == "wgs84" else f" (entered in {loc.crs.upper()}, converted to WGS84)"
         return Point(float(lon), float(lat)), f"Manual estimate{crs_note}: {loc.note}"
@@ -116,7 +118,7 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
 
 def _citations(item: CatalogueItem, plan: PlanIndex) -> tuple[dict[str, object], list[str]]:
     para = plan.get(item.paragraph_id)
-    cite = {
+    cite: dict[str, object] = {
         "part": para.part_no,
         "chapter": para.chapter_no,
         "section": para.section_no,

@@ -45,9 +45,10 @@ def sent_features(layers: list[folium.FeatureGroup]) -> dict[str, dict]:
     for i, fg in enumerate(layers):
         js = _get_feature_group_string(fg, map=folium.Map(), idx=i)
         for name, data in re.findall(r"\b(\w+)_add\((\{.*\})\);\n", js):
-            styler = re.search(rf"function {name}_styler\(feature\) {{(.*?)\n        }}", js, re.S).group(1)
+            styler = re.search(rf"function {name}_styler\(feature\) {{(.*?)\n        }}", js, re.S)
+            assert styler, f"no style function sent for {name}"
             styles: dict[str, dict] = {}
-            for cases, style in re.findall(r"((?:case \"[^\"]*\": |default:\s*)+)return (\{.*?\});", styler):
+            for cases, style in re.findall(r"((?:case \"[^\"]*\": |default:\s*)+)return (\{.*?\});", styler.group(1)):
                 for key in re.findall(r'case "([^"]*)"', cases) or ["*"]:
                     styles[key] = json.loads(style)
             marker = re.search(rf"function {name}_pointToLayer.*?new L\.(\w+)\(latlng", js, re.S)
@@ -61,7 +62,7 @@ def sent_features(layers: list[folium.FeatureGroup]) -> dict[str, dict]:
 
 def _links(m: folium.Map) -> list[str]:
     """The JS/CSS links the browser will load, collected the way streamlit-folium collects them."""
-    out = []
+    out: list[str] = []
 
     def walk(el):
         out.extend(u for _, u in getattr(el, "default_js", []))
@@ -269,7 +270,9 @@ def test_zooming_to_an_estimate_shows_its_whole_circle_of_uncertainty():
     frame = _frame()
     estimate = frame[frame["id"] == "approx-pt"]
     radius_m = float(estimate.iloc[0]["radius_m"])
-    lat, lon, zoom = view_of_items(estimate, 480, 420)
+    view = view_of_items(estimate, 480, 420)
+    assert view is not None
+    lat, lon, zoom = view
     metres_per_px = 156543.03 * math.cos(math.radians(lat)) / 2 ** zoom
     assert 2 * radius_m / metres_per_px <= 420  # the circle's diameter fits the map's height
     point = estimate.iloc[0].geometry
@@ -279,8 +282,10 @@ def test_zooming_to_an_estimate_shows_its_whole_circle_of_uncertainty():
 
 def test_a_paragraph_map_keeps_the_city_context_around_a_single_site():
     one_site = _frame()[lambda f: f["id"] == "exact-pt"]
-    assert view_of_items(one_site, 480, 420)[2] > settings.PARAGRAPH_MAP_MAX_ZOOM  # an item alone: close up
+    alone = view_of_items(one_site, 480, 420)
     capped = view_of_items(one_site, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
+    assert alone is not None and capped is not None
+    assert alone[2] > settings.PARAGRAPH_MAP_MAX_ZOOM  # an item alone: close up
     assert capped[2] == settings.PARAGRAPH_MAP_MAX_ZOOM
 
 
