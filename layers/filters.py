@@ -52,6 +52,9 @@ class ViewState:
         chosen = {k: tuple(v) for k, v in self.filters.items() if v}
         object.__setattr__(self, "filters", MappingProxyType(chosen))
 
+    def __hash__(self) -> int:  # the filters mapping is not hashable itself; its sorted items are
+        return hash((*(getattr(self, n) for n in _SCALAR_NAMES), tuple(sorted(self.filters.items()))))
+
     def chosen(self, name: str) -> tuple[object, ...]:
         """The values chosen for one filter (empty: the filter is off)."""
         return self.filters.get(name, ())
@@ -64,6 +67,7 @@ class ViewState:
 
 
 _SCALARS = [f.name for f in fields(ViewState) if f.name != "filters"]
+_SCALAR_NAMES = tuple(_SCALARS)
 
 
 def to_query(state: ViewState, table: tuple[FilterField, ...] = FILTERS) -> dict[str, str]:

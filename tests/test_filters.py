@@ -147,3 +147,10 @@ def test_filter_values_are_labelled_and_counted_from_the_table(frame):
     assert by_name["chapters"].choices(ctx, {}) == [6, 7]
     assert filters.value_counts(frame, by_name["districts"])["shenshan"] == 1
     assert filters.value_counts(frame, by_name["chapters"]) == {6: 2, 7: 1}
+
+
+def test_states_that_filter_alike_are_equal_and_hash_alike():
+    a = ViewState(filters={"chapters": (6,), "stages": ()})
+    b = ViewState().with_filters(chapters=(6,))
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != ViewState(filters={"chapters": (7,)})
