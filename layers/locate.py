@@ -22,9 +22,11 @@ from shapely.geometry.base import BaseGeometry
 
 import settings
 from fileio import DataError, DataFileError, read_text, shown_path
+from geo.boundaries import district_problems, districts_for, nearest_district
 from geo.coords import convert_lonlat, gcj02_to_wgs84
 from layers.catalogue import load_sourced
 from layers.schema import CATEGORIES, CatalogueItem
+from layers.synthetic import scaled
 from plan_text import PlanIndex, load_plan
 
 # Points of one named station further apart than this are treated as ambiguous.
@@ -78,7 +80,7 @@ def load_osm_locations(path: Path | None = None) -> pd.DataFrame:
 
 
 def _metres(a: BaseGeometry, b: BaseGeometry) -> float:
-    s = gpd.GeoSeries([a, b], crs=4326).to_crs(32650)
+    s = gpd.GeoSeries([a, b], crs=4326).to_crs(settings.METRIC_CRS)
     return float(s.iloc[0].distance(s.iloc[1]))
 
 
@@ -132,7 +134,8 @@ def resolve(item: CatalogueItem, osm: pd.DataFrame) -> tuple[BaseGeometry | None
         refs = ", ".join(r or "unnamed" for r in rows["ref"])
         return geom, f"OSM runways ({refs}). {credit('runway')}" + (f". {loc.note}" if loc.note else "")
     if loc.method == "point":
-        assert loc.lon is not None and loc.lat is not None  # the schema requires both for a point
+        if loc.lon is None or loc.lat is None:  # the schema requires both; say so if a caller skipped it
+            raise LocationError(f"item {item.id}: location: method point needs lon and lat")
         lon, lat = convert_lonlat(loc.lon, loc.lat, loc.crs, "wgs84")
         crs_note = "" if loc.crs == "wgs84" else f" (entered in {loc.crs.upper()}, converted to WGS84)"
         return Point(float(lon), float(lat)), f"Manual estimate{crs_note}: {loc.note}"
@@ -166,7 +169,8 @@ def gcj02_suspect(item: CatalogueItem, stations_m: np.ndarray) -> str | None:
     if loc.method != "point" or loc.crs != "wgs84" or loc.lon is None or loc.lat is None or not len(stations_m):
         return None
     slon, slat = gcj02_to_wgs84(loc.lon, loc.lat)
-    pts = gpd.GeoSeries([Point(loc.lon, loc.lat), Point(float(slon), float(slat))], crs=4326).to_crs(32650)
+    pts = gpd.GeoSeries([Point(loc.lon, loc.lat), Point(float(slon), float(slat))], crs=4326)
+    pts = pts.to_crs(settings.METRIC_CRS)
     xy = shapely.get_coordinates(pts.to_numpy())
     as_is, shifted = (float(np.min(np.hypot(*(stations_m - p).T))) for p in xy)
     if shifted <= GCJ_MATCH_M and as_is >= GCJ_FAR_M:
@@ -181,13 +185,12 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
 
     ``sources`` maps item ids to their catalogue file, named in error messages.
     """
-    from geo.boundaries import district_problems, districts_for, nearest_district
-
     # With a district left out of the boundaries (reported by geo.boundaries), "in no district" proves nothing.
     all_districts = not any(not p.repaired for p in district_problems())
     rows: list[dict[str, object]] = []
     errors: list[str] = []
-    station_geoms = gpd.GeoSeries(list(osm.loc[osm["kind"] == "station", "geometry"]), crs=4326).to_crs(32650)
+    station_geoms = gpd.GeoSeries(list(osm.loc[osm["kind"] == "station", "geometry"]), crs=4326)
+    station_geoms = station_geoms.to_crs(settings.METRIC_CRS)
     stations_m = shapely.get_coordinates(station_geoms.to_numpy())
 
     def where(item: CatalogueItem) -> str:
@@ -229,7 +232,7 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
             "name_zh": item.name_zh,
             "name_en": item.name_en,
             "category": item.category,
-            "group": CATEGORIES[item.category][0],
+            "group": CATEGORIES[item.category].group,
             **cite,
             "paragraph_id": item.paragraph_id,
             "quote": item.quote,
@@ -261,7 +264,14 @@ def catalogue_frame() -> gpd.GeoDataFrame:
     frame = build_frame(tuple(s.item for s in sourced), load_osm_locations(), load_plan(),
                         {s.item.id: s.source_file for s in sourced})
     if factor > 1:
-        from layers.synthetic import scaled
-
         frame = scaled(frame, factor)
     return frame
+
+
+def items_by_paragraph(frame: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """The items citing each paragraph (as their main or another citation), in catalogue order.
+
+    Built once from the catalogue frame: the plan view looks paragraphs up in it on every rerun.
+    """
+    pairs = frame[["id", "cited_in"]].explode("cited_in").dropna()
+    return {str(pid): tuple(ids) for pid, ids in pairs.groupby("cited_in", sort=False)["id"]}

@@ -35,8 +35,8 @@ def shenzhen_area() -> object:
     """Shenzhen and Shenshan land with a 2 km margin; keeps Hong Kong's stations out."""
     from geo.boundaries import load_districts
 
-    districts = load_districts().to_crs(32650)
-    return gpd.GeoSeries([districts.union_all().buffer(2000)], crs=32650).to_crs(4326).iloc[0]
+    districts = load_districts().to_crs(settings.METRIC_CRS)
+    return gpd.GeoSeries([districts.union_all().buffer(2000)], crs=settings.METRIC_CRS).to_crs(4326).iloc[0]
 
 
 def extract(osm_dir: Path, output: Path) -> pd.DataFrame:

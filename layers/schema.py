@@ -7,74 +7,102 @@ the item's id instead of reaching the map.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 import settings
+from geo.areas import DISTRICT_IDS as DISTRICT_IDS  # the catalogue's vocabulary of districts
 
-DISTRICT_IDS: tuple[str, ...] = settings.DISTRICT_IDS
 
-# category -> (group, zh label, en label)
-CATEGORIES: dict[str, tuple[str, str, str]] = {
-    "airport": ("transport", "机场", "Airports"),
-    "port": ("transport", "港口码头", "Ports and terminals"),
-    "railway": ("transport", "国家铁路", "National railways"),
-    "intercity": ("transport", "城际铁路", "Intercity rail"),
-    "metro": ("transport", "城市轨道", "Metro"),
-    "hub": ("transport", "交通枢纽", "Transport hubs and stations"),
-    "border_port": ("transport", "口岸", "Border ports"),
-    "road": ("transport", "道路桥隧", "Roads, bridges and tunnels"),
-    "science_facility": ("science_education", "重大科技基础设施", "Major science facilities"),
-    "laboratory": ("science_education", "实验室与研究平台", "Laboratories and research platforms"),
-    "university": ("science_education", "高校", "Universities and campuses"),
-    "school": ("science_education", "中小学与职业教育", "Schools and vocational education"),
-    "hospital": ("health", "医院与卫生设施", "Hospitals and health facilities"),
-    "culture_venue": ("culture_sport", "文化设施", "Culture venues"),
-    "culture_street": ("culture_sport", "特色文化街区", "Culture streets"),
-    "sports_venue": ("culture_sport", "体育设施", "Sports venues"),
-    "water": ("water_energy", "水务工程", "Water works"),
-    "energy": ("water_energy", "能源设施", "Power and gas works"),
-    "ecology": ("ecology", "公园与生态", "Parks and ecological corridors"),
-    "customs_zone": ("zones", "海关特殊监管区域", "Customs special supervision zones"),
-    "development_zone": ("zones", "重点片区与园区", "Development zones and key areas"),
-    "commercial_district": ("zones", "商圈", "Commercial districts"),
-    "public_facility": ("zones", "其他公共设施", "Other public facilities"),
+class CategoryLabel(NamedTuple):
+    """A category's layer group and its Chinese and English names."""
+
+    group: str
+    zh: str
+    en: str
+
+
+class GroupLabel(NamedTuple):
+    zh: str
+    en: str
+
+
+class StageLabel(NamedTuple):
+    """A plan stage's names and the plan's typical verbs for it (how items were graded)."""
+
+    zh: str
+    en: str
+    verbs: str
+
+
+class PrecisionLabel(NamedTuple):
+    """A precision grade's names and what it means for the location shown."""
+
+    zh: str
+    en: str
+    meaning: str
+
+
+CATEGORIES: dict[str, CategoryLabel] = {
+    "airport": CategoryLabel("transport", "机场", "Airports"),
+    "port": CategoryLabel("transport", "港口码头", "Ports and terminals"),
+    "railway": CategoryLabel("transport", "国家铁路", "National railways"),
+    "intercity": CategoryLabel("transport", "城际铁路", "Intercity rail"),
+    "metro": CategoryLabel("transport", "城市轨道", "Metro"),
+    "hub": CategoryLabel("transport", "交通枢纽", "Transport hubs and stations"),
+    "border_port": CategoryLabel("transport", "口岸", "Border ports"),
+    "road": CategoryLabel("transport", "道路桥隧", "Roads, bridges and tunnels"),
+    "science_facility": CategoryLabel("science_education", "重大科技基础设施", "Major science facilities"),
+    "laboratory": CategoryLabel("science_education", "实验室与研究平台", "Laboratories and research platforms"),
+    "university": CategoryLabel("science_education", "高校", "Universities and campuses"),
+    "school": CategoryLabel("science_education", "中小学与职业教育", "Schools and vocational education"),
+    "hospital": CategoryLabel("health", "医院与卫生设施", "Hospitals and health facilities"),
+    "culture_venue": CategoryLabel("culture_sport", "文化设施", "Culture venues"),
+    "culture_street": CategoryLabel("culture_sport", "特色文化街区", "Culture streets"),
+    "sports_venue": CategoryLabel("culture_sport", "体育设施", "Sports venues"),
+    "water": CategoryLabel("water_energy", "水务工程", "Water works"),
+    "energy": CategoryLabel("water_energy", "能源设施", "Power and gas works"),
+    "ecology": CategoryLabel("ecology", "公园与生态", "Parks and ecological corridors"),
+    "customs_zone": CategoryLabel("zones", "海关特殊监管区域", "Customs special supervision zones"),
+    "development_zone": CategoryLabel("zones", "重点片区与园区", "Development zones and key areas"),
+    "commercial_district": CategoryLabel("zones", "商圈", "Commercial districts"),
+    "public_facility": CategoryLabel("zones", "其他公共设施", "Other public facilities"),
 }
 
-# group -> (zh, en)
-CATEGORY_GROUPS: dict[str, tuple[str, str]] = {
-    "transport": ("交通", "Transport"),
-    "science_education": ("科教", "Science and education"),
-    "health": ("卫生健康", "Health"),
-    "culture_sport": ("文化体育", "Culture and sport"),
-    "water_energy": ("水务能源", "Water and energy"),
-    "ecology": ("生态", "Ecology"),
-    "zones": ("片区", "Zones"),
+CATEGORY_GROUPS: dict[str, GroupLabel] = {
+    "transport": GroupLabel("交通", "Transport"),
+    "science_education": GroupLabel("科教", "Science and education"),
+    "health": GroupLabel("卫生健康", "Health"),
+    "culture_sport": GroupLabel("文化体育", "Culture and sport"),
+    "water_energy": GroupLabel("水务能源", "Water and energy"),
+    "ecology": GroupLabel("生态", "Ecology"),
+    "zones": GroupLabel("片区", "Zones"),
 }
 
-# plan_stage -> (zh, en, the plan's typical verbs)
-PLAN_STAGES: dict[str, tuple[str, str, str]] = {
-    "study": ("规划研究", "Study", "规划研究、研究论证、开展…研究"),
-    "plan": ("规划建设", "Planned", "规划建设、谋划、布局、筹建"),
-    "preparation": ("前期工作", "Preparation", "推进…前期工作"),
-    "start": ("开工", "Start of works", "开工、启动、动工"),
-    "construction": ("建设", "Construction", "建设、加快建设、推进、推动…建设"),
-    "complete": ("建成", "Completion", "建成、完成、建成投用"),
-    "upgrade": ("提升改造", "Upgrade", "提升、改造、改扩建、扩容"),
-    "unspecified": ("未明确", "Not stated", "named without a verb for 2021–2025"),
+PLAN_STAGES: dict[str, StageLabel] = {
+    "study": StageLabel("规划研究", "Study", "规划研究、研究论证、开展…研究"),
+    "plan": StageLabel("规划建设", "Planned", "规划建设、谋划、布局、筹建"),
+    "preparation": StageLabel("前期工作", "Preparation", "推进…前期工作"),
+    "start": StageLabel("开工", "Start of works", "开工、启动、动工"),
+    "construction": StageLabel("建设", "Construction", "建设、加快建设、推进、推动…建设"),
+    "complete": StageLabel("建成", "Completion", "建成、完成、建成投用"),
+    "upgrade": StageLabel("提升改造", "Upgrade", "提升、改造、改扩建、扩容"),
+    "unspecified": StageLabel("未明确", "Not stated", "named without a verb for 2021–2025"),
 }
 
-# precision -> (zh, en, what it means); the map draws each grade differently.
-PRECISIONS: dict[str, tuple[str, str, str]] = {
-    "exact": ("精确要素", "Exact feature", "the feature itself, from open data (OSM)"),
-    "proxy": ("近似代理点(约500米内)", "Proxy within ~500 m",
-              "a nearby feature named after it, such as a metro station"),
-    "approximate": ("估计位置(约2公里内)", "Approximate (~2 km)", "a manual estimate with stated reasoning"),
-    "zone": ("镇街或片区级", "Town or zone level", "somewhere in a named town or zone"),
-    "district": ("区级", "District level", "known only to lie in a district"),
-    "schematic": ("示意线路", "Schematic line", "a line drawn through known stations or places, not the alignment"),
-    "none": ("未定位", "Not located", "listed but not drawn"),
+# The map draws each precision grade differently.
+PRECISIONS: dict[str, PrecisionLabel] = {
+    "exact": PrecisionLabel("精确要素", "Exact feature", "the feature itself, from open data (OSM)"),
+    "proxy": PrecisionLabel("近似代理点(约500米内)", "Proxy within ~500 m",
+                            "a nearby feature named after it, such as a metro station"),
+    "approximate": PrecisionLabel("估计位置(约2公里内)", "Approximate (~2 km)",
+                                  "a manual estimate with stated reasoning"),
+    "zone": PrecisionLabel("镇街或片区级", "Town or zone level", "somewhere in a named town or zone"),
+    "district": PrecisionLabel("区级", "District level", "known only to lie in a district"),
+    "schematic": PrecisionLabel("示意线路", "Schematic line",
+                                "a line drawn through known stations or places, not the alignment"),
+    "none": PrecisionLabel("未定位", "Not located", "listed but not drawn"),
 }
 
 LocationMethod = Literal["osm_station", "osm_runway", "osm_line", "point", "line", "district", "none"]
@@ -224,4 +252,4 @@ class CatalogueItem(BaseModel):
 
     @property
     def group(self) -> str:
-        return CATEGORIES[self.category][0]
+        return CATEGORIES[self.category].group

@@ -1,10 +1,13 @@
 /* Project cards and tooltips, built in the browser from a feature's few properties and the labels the
-   base map puts in window.SZ_CARD_LOOKUP (sent once, not once per feature). */
+   base map puts in window.SZ_CARD_LOOKUP (sent once, not once per feature). Every text goes into the
+   page with textContent: names, quotes and sources from data are never read as HTML. */
 (function () {
-  function esc(v) {
-    return String(v == null ? "" : v).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
+  "use strict";
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text != null) { e.textContent = String(text); }
+    return e;
   }
   function look(table, key) {
     var t = (window.SZ_CARD_LOOKUP || {})[table] || {};
@@ -12,22 +15,43 @@
   }
   window.szCard = function (p) {
     var districts = (p.districts || []).map(function (d) { return look("district", d); }).join("、") || "—";
-    var link = "/?view=plan&para=" + encodeURIComponent(p.para);
+    var source = el("a", null, look("citation", p.para));
+    source.href = "/?view=plan&para=" + encodeURIComponent(p.para);
+    source.target = "_blank";
+    source.rel = "noopener";
+    source.title = "在新标签页打开规划原文 Open the plan text in a new tab";
     var rows = [
-      ["类别 Category", esc(look("category", p.category))],
-      ["规划表述 Wording", "“" + esc(p.stage_phrase) + "” → " + esc(look("stage", p.stage))],
-      ["原文 Quote", "“" + esc(p.quote || p.name_zh) + "”"],
-      ["出处 Source", "<a href='" + link + "' target='_blank' rel='noopener' title='在新标签页打开规划原文 Open the plan text in a new tab'>" + esc(look("citation", p.para)) + "</a>"],
-      ["所在区 Districts", esc(districts)],
-      ["定位精度 Precision", esc(look("precision", p.precision))],
-      ["位置来源 Location source", esc(p.src), "src"]
+      ["类别 Category", look("category", p.category)],
+      ["规划表述 Wording", "“" + (p.stage_phrase == null ? "" : p.stage_phrase) + "” → " + look("stage", p.stage)],
+      ["原文 Quote", "“" + (p.quote || p.name_zh || "") + "”"],
+      ["出处 Source", source],
+      ["所在区 Districts", districts],
+      ["定位精度 Precision", look("precision", p.precision)],
+      ["位置来源 Location source", p.src, "src"]
     ];
-    return "<div class='card'><b>" + esc(p.name_zh) + "</b><br><i>" + esc(p.name_en) + "</i><table>" +
-      rows.map(function (r) {
-        return "<tr><th>" + r[0] + "</th><td" + (r[2] ? " class='" + r[2] + "'" : "") + ">" + r[1] + "</td></tr>";
-      }).join("") + "</table></div>";
+    var card = el("div", "card");
+    card.appendChild(el("b", null, p.name_zh));
+    card.appendChild(el("br"));
+    card.appendChild(el("i", null, p.name_en));
+    var table = el("table");
+    rows.forEach(function (r) {
+      var tr = el("tr");
+      tr.appendChild(el("th", null, r[0]));
+      var td = el("td", r[2] || null);
+      if (r[1] instanceof Node) { td.appendChild(r[1]); } else { td.textContent = r[1] == null ? "" : String(r[1]); }
+      tr.appendChild(td);
+      table.appendChild(tr);
+    });
+    card.appendChild(table);
+    return card;
   };
   window.szTip = function (p) {
-    return "<b>" + esc(p.name_zh) + "</b><br>" + esc(p.name_en) + "<br><small>" + esc(look("precision", p.precision)) + "</small>";
+    var div = el("div");
+    div.appendChild(el("b", null, p.name_zh));
+    div.appendChild(el("br"));
+    div.appendChild(document.createTextNode(p.name_en == null ? "" : p.name_en));
+    div.appendChild(el("br"));
+    div.appendChild(el("small", null, look("precision", p.precision)));
+    return div;
   };
 })();

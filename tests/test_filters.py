@@ -20,33 +20,36 @@ def frame() -> gpd.GeoDataFrame:
              group="science_education", part=4, chapter=7, plan_stage="construction", precision="approximate",
              districts=["nanshan"]),
         dict(id="c", name_zh="深汕铁路", name_en="Shenzhen–Shenshan Railway", category="railway", group="transport",
-             part=3, chapter=6, plan_stage="start", precision="schematic", districts=["longgang", "pingshan", "shenshan"]),
+             part=3, chapter=6, plan_stage="start", precision="schematic",
+             districts=["longgang", "pingshan", "shenshan"]),
     ]
     return gpd.GeoDataFrame(rows, geometry=[Point(113.8, 22.6), Point(113.94, 22.58), None], crs=4326)
 
 
 def test_filters_combine(frame):
-    assert list(filters.apply(frame, ViewState(chapters=(6,)))["id"]) == ["a", "c"]
-    assert list(filters.apply(frame, ViewState(chapters=(6,), stages=("start",)))["id"]) == ["c"]
-    assert list(filters.apply(frame, ViewState(parts=(4,)))["id"]) == ["b"]
-    assert list(filters.apply(frame, ViewState(categories=("airport", "laboratory")))["id"]) == ["a", "b"]
-    assert filters.apply(frame, ViewState(chapters=(7,), stages=("start",))).empty
+    assert list(filters.apply(frame, ViewState(filters={"chapters": (6,)}))["id"]) == ["a", "c"]
+    assert list(filters.apply(frame, ViewState(filters={"chapters": (6,), "stages": ("start",)}))["id"]) == ["c"]
+    assert list(filters.apply(frame, ViewState(filters={"parts": (4,)}))["id"]) == ["b"]
+    assert list(filters.apply(frame, ViewState(filters={"categories": ("airport", "laboratory")}))["id"]) == ["a", "b"]
+    assert filters.apply(frame, ViewState(filters={"chapters": (7,), "stages": ("start",)})).empty
 
 
 def test_district_filter_includes_lines_crossing_several_districts(frame):
-    assert list(filters.apply(frame, ViewState(districts=("pingshan",)))["id"]) == ["c"]
-    assert list(filters.apply(frame, ViewState(districts=("baoan", "shenshan")))["id"]) == ["a", "c"]
+    assert list(filters.apply(frame, ViewState(filters={"districts": ("pingshan",)}))["id"]) == ["c"]
+    assert list(filters.apply(frame, ViewState(filters={"districts": ("baoan", "shenshan")}))["id"]) == ["a", "c"]
 
 
-@pytest.mark.parametrize("query,expected", [("实验室", ["b"]), ("peng cheng", ["b"]), ("RUNWAY", ["a"]), ("深", ["a", "c"])])
+@pytest.mark.parametrize("query,expected",
+                         [("实验室", ["b"]), ("peng cheng", ["b"]), ("RUNWAY", ["a"]), ("深", ["a", "c"])])
 def test_name_search_is_partial_in_both_languages(frame, query, expected):
     assert list(filters.apply(frame, ViewState(query=query))["id"]) == expected
 
 
 def test_state_round_trips_through_the_url():
-    state = ViewState(view="district", lang="en", basemap="gaode", parts=(3,), chapters=(6, 7),
-                      stages=("start", "study"), categories=("railway",), districts=("futian",),
-                      precisions=("exact",), query="机场", district="futian", item="a", para="ch06-s03-p07",
+    state = ViewState(view="district", lang="en", basemap="gaode",
+                      filters={"parts": (3,), "chapters": (6, 7), "stages": ("start", "study"),
+                               "categories": ("railway",), "districts": ("futian",), "precisions": ("exact",)},
+                      query="机场", district="futian", item="a", para="ch06-s03-p07",
                       lat=22.54321, lon=114.05, zoom=13, present=True)
     query = filters.to_query(state)
     back, notices = filters.from_query(query, {"a"}, {"ch06-s03-p07"})
@@ -64,9 +67,9 @@ def test_bad_and_stale_values_are_dropped_with_a_notice():
               "present": "yes"}
     state, notices = filters.from_query(params, {"a"}, {"ch06-s03-p07"})
     assert state.view == "map" and state.basemap == "none"
-    assert state.chapters == (6,)
-    assert state.stages == ("construction",)
-    assert state.districts == ("futian",)
+    assert state.chosen("chapters") == (6,)
+    assert state.chosen("stages") == ("construction",)
+    assert state.chosen("districts") == ("futian",)
     assert state.item is None and state.para is None and state.lat is None and state.zoom is None
     for bad in ("view=nowhere", "ch=99", "ch=x", "stage=finished", "dist=atlantis", "item=gone-item",
                 "para=ch99-s01-p01", "lat=91", "zoom=abc", "basemap=google", "present=yes"):
@@ -96,3 +99,58 @@ def test_district_charts_count_in_the_plans_order_with_both_languages():
     assert [order.index(k) for k in keys] == sorted(order.index(k) for k in keys)
     assert stages.sum() == len(sub)
     assert any(label.startswith("第十") for label in filters.chapter_counts(frame).index)  # 第十六章, not 第一六章
+
+
+def test_adding_a_filter_is_one_entry_in_the_table(frame):
+    """A filter on a column the app adds at run time (not in the catalogue) is parsed from a link,
+    applied and written back to the link by registering one entry, nothing else."""
+    from layers.filter_table import FILTERS, FilterField, fixed
+
+    extra = FilterField("tracked", "tracked", "tracked_status", "进展", "Progress",
+                        values=fixed(("on_track", "delayed")), label=lambda v, _lang, _ctx: str(v))
+    table = (*FILTERS, extra)
+    state, notices = filters.from_query({"tracked": "delayed,lost", "ch": "6"}, set(), set(), table=table)
+    assert state.chosen("tracked") == ("delayed",) and state.chosen("chapters") == (6,)
+    assert notices == ["tracked=lost"]
+    tracked = frame.assign(tracked_status=["on_track", "delayed", "delayed"])
+    assert list(filters.apply(tracked, state, table)["id"]) == ["c"]
+    assert filters.to_query(state, table) == {"ch": "6", "tracked": "delayed"}
+    assert "tracked" not in filters.to_query(state)  # the shipped table does not know it
+    with pytest.raises(ValueError, match="tracked_status"):
+        filters.apply(frame, state, table)  # a column the app forgot to add is named, not silently ignored
+
+
+def test_rejected_link_values_are_shortened_and_summarised_once():
+    huge = "x" * 100_000
+    _, notices = filters.from_query({"view": huge}, set(), set())
+    assert len(notices) == 1 and len(notices[0]) <= len("view=") + filters.NOTICE_VALUE_CHARS
+    assert notices[0].endswith("…")
+    _, notices = filters.from_query({"cat": ",".join(f"bad{i}" for i in range(10_000))}, set(), set())
+    summary = filters.rejected_summary(notices)
+    assert summary.count("cat=") == filters.NOTICE_MAX_VALUES
+    assert summary.endswith(f"and {10_000 - filters.NOTICE_MAX_VALUES} more")
+    _, notices = filters.from_query({"view": "a\nb\tc"}, set(), set())
+    assert notices == ["view=a b c"]  # one line
+
+
+def test_filter_values_are_labelled_and_counted_from_the_table(frame):
+    from layers.filter_table import FILTERS, FilterContext
+
+    by_name = {f.name: f for f in FILTERS}
+    ctx = FilterContext(parts={3: "甲"}, chapters={6: (3, "乙"), 7: (4, "丙")},
+                        districts={"futian": ("福田区", "Futian District")})
+    assert by_name["chapters"].label(6, "en", ctx) == "第六章 乙"
+    assert by_name["districts"].label("futian", "zh", ctx) == "福田区 Futian District"
+    assert by_name["districts"].label("futian", "en", ctx) == "Futian District 福田区"
+    assert by_name["stages"].label("start", "zh", ctx) == "开工 Start of works"
+    assert by_name["chapters"].choices(ctx, {"parts": (3,)}) == [6]  # chapters of the chosen parts only
+    assert by_name["chapters"].choices(ctx, {}) == [6, 7]
+    assert filters.value_counts(frame, by_name["districts"])["shenshan"] == 1
+    assert filters.value_counts(frame, by_name["chapters"]) == {6: 2, 7: 1}
+
+
+def test_states_that_filter_alike_are_equal_and_hash_alike():
+    a = ViewState(filters={"chapters": (6,), "stages": ()})
+    b = ViewState().with_filters(chapters=(6,))
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != ViewState(filters={"chapters": (7,)})

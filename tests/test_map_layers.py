@@ -10,17 +10,59 @@ import geopandas as gpd
 import prcoords
 import pytest
 from shapely.geometry import LineString, Point, shape
+from streamlit_folium import _get_feature_group_string
 
 import settings
+from district_profiles import load_profiles
 from layers.basemaps import BASEMAPS
-from layers.map_layers import (Legend, OfflineMap, base_map, card_lookup_json, district_geojson,
-                               district_layer, display_geometry, project_layers, zoom_for)
+from layers.geometry import display_geometry
+from layers.locate import catalogue_frame
+from layers.map_controls import Legend
+from layers.map_layers import (
+    MapLabels,
+    OfflineMap,
+    base_map,
+    district_geojson,
+    district_layer,
+    legend_groups,
+    map_labels,
+    project_layers,
+)
 from layers.schema import CATEGORY_GROUPS
+from layers.viewport import view_of_items, zoom_for
+from plan_text import load_plan
+
+
+def labels() -> MapLabels:
+    return map_labels(load_plan(), load_profiles(), catalogue_frame())
+
+
+def sent_features(layers: list[folium.FeatureGroup]) -> dict[str, dict]:
+    """The project features as the browser receives them, read from the scripts st_folium sends for
+    the feature groups: per item id its GeoJSON feature, the style it is drawn with and the Leaflet
+    class each point becomes ("circlemarker": a dot of fixed pixel size, "circle": metres on the ground)."""
+    out: dict[str, dict] = {}
+    for i, fg in enumerate(layers):
+        js = _get_feature_group_string(fg, map=folium.Map(), idx=i)
+        for name, data in re.findall(r"\b(\w+)_add\((\{.*\})\);\n", js):
+            styler = re.search(rf"function {name}_styler\(feature\) {{(.*?)\n        }}", js, re.S)
+            assert styler, f"no style function sent for {name}"
+            styles: dict[str, dict] = {}
+            for cases, style in re.findall(r"((?:case \"[^\"]*\": |default:\s*)+)return (\{.*?\});", styler.group(1)):
+                for key in re.findall(r'case "([^"]*)"', cases) or ["*"]:
+                    styles[key] = json.loads(style)
+            marker = re.search(rf"function {name}_pointToLayer.*?new L\.(\w+)\(latlng", js, re.S)
+            for f in json.loads(data)["features"]:
+                if "id" not in f["properties"]:
+                    continue  # the selection's outline: not an item
+                out[f["properties"]["id"]] = dict(f, style=styles.get(f["properties"]["id"], styles.get("*")),
+                                                  marker=marker.group(1).lower() if marker else None)
+    return out
 
 
 def _links(m: folium.Map) -> list[str]:
     """The JS/CSS links the browser will load, collected the way streamlit-folium collects them."""
-    out = []
+    out: list[str] = []
 
     def walk(el):
         out.extend(u for _, u in getattr(el, "default_js", []))
@@ -53,7 +95,7 @@ def _frame() -> gpd.GeoDataFrame:
 
 
 def test_every_asset_is_served_by_the_app_itself():
-    m = base_map(BASEMAPS["none"])
+    m = base_map(BASEMAPS["none"], labels())
     district_layer("wgs84").add_to(m)
     for layer in project_layers(_frame(), "wgs84"):
         layer.add_to(m)
@@ -67,27 +109,27 @@ def test_every_asset_is_served_by_the_app_itself():
 
 
 def test_no_basemap_means_no_tile_requests():
-    html = base_map(BASEMAPS["none"]).get_root().render()
+    html = base_map(BASEMAPS["none"], labels()).get_root().render()
     assert "L.tileLayer" not in html
 
 
 def test_tianditu_without_token_draws_no_tiles_and_with_token_uses_it():
-    assert "L.tileLayer" not in base_map(BASEMAPS["tianditu"], token="").get_root().render()
-    html = base_map(BASEMAPS["tianditu"], token="abc123").get_root().render()
+    assert "L.tileLayer" not in base_map(BASEMAPS["tianditu"], labels(), token="").get_root().render()
+    html = base_map(BASEMAPS["tianditu"], labels(), token="abc123").get_root().render()
     assert "tk=abc123" in html and "vec_w" in html and "cva_w" in html
 
 
 def test_gaode_overlays_are_shifted_into_gcj02():
     wgs = json.loads(district_geojson("wgs84"))
     gcj = json.loads(district_geojson("gcj02"))
-    for fw, fg in zip(wgs["features"], gcj["features"]):
+    for fw, fg in zip(wgs["features"], gcj["features"], strict=True):
         assert fw["properties"]["id"] == fg["properties"]["id"]
         pw = list(shape(fw["geometry"]).representative_point().coords)[0]
         ring_w = shape(fw["geometry"]).geoms[0].exterior.coords if fw["geometry"]["type"] == "MultiPolygon" \
             else shape(fw["geometry"]).exterior.coords
         ring_g = shape(fg["geometry"]).geoms[0].exterior.coords if fg["geometry"]["type"] == "MultiPolygon" \
             else shape(fg["geometry"]).exterior.coords
-        for (lon, lat), (glon, glat) in list(zip(ring_w, ring_g))[::50]:
+        for (lon, lat), (glon, glat) in list(zip(ring_w, ring_g, strict=True))[::50]:
             expected = prcoords.wgs_gcj(prcoords.Coords(lat, lon))
             assert glat == pytest.approx(expected.lat, abs=1.2e-5)  # both sides are sent rounded to 5 decimals (~1 m)
             assert glon == pytest.approx(expected.lon, abs=1.2e-5)  # both sides are sent rounded to 5 decimals (~1 m)
@@ -96,47 +138,28 @@ def test_gaode_overlays_are_shifted_into_gcj02():
 
 def test_gaode_shift_applies_to_project_layers_too():
     frame = _frame()
-    wgs = project_layers(frame, "wgs84")
-    gcj = project_layers(frame, "gcj02")
-    def first_point(layers):
-        for layer in layers:
-            for child in layer._children.values():
-                if isinstance(child, folium.GeoJson):
-                    for f in child.data["features"]:
-                        if f["geometry"]["type"] == "Point":
-                            return f["geometry"]["coordinates"]
-    lon, lat = first_point(wgs)
-    glon, glat = first_point(gcj)
+    lon, lat = sent_features(project_layers(frame, "wgs84"))["exact-pt"]["geometry"]["coordinates"]
+    glon, glat = sent_features(project_layers(frame, "gcj02"))["exact-pt"]["geometry"]["coordinates"]
     expected = prcoords.wgs_gcj(prcoords.Coords(lat, lon))
-    assert (glat, glon) == pytest.approx((expected.lat, expected.lon), abs=1.2e-5)  # both sides are sent rounded to 5 decimals (~1 m)
+    # both sides are sent rounded to 5 decimals (~1 m)
+    assert (glat, glon) == pytest.approx((expected.lat, expected.lon), abs=1.2e-5)
 
 
 def test_precision_grades_are_drawn_honestly():
     layers = project_layers(_frame(), "wgs84")
-    features = {}
-    for layer in layers:
-        for child in layer._children.values():
-            if isinstance(child, folium.GeoJson):
-                for f in child.data["features"]:
-                    features[f["properties"]["id"]] = f
+    features = sent_features(layers)
     assert features["exact-pt"]["geometry"]["type"] == "Point"
     # an estimate is drawn as its circle of uncertainty (Leaflet L.Circle in metres), not as a pin
     assert features["approx-pt"]["properties"]["radius_m"] == 2000
-    circle_layers = [c for layer in layers for c in layer._children.values()
-                     if isinstance(c, folium.GeoJson) and any(f["properties"]["id"] == "approx-pt" for f in c.data["features"])]
-    assert isinstance(circle_layers[0].marker, folium.Circle)
-    assert circle_layers[0].style_function(features["approx-pt"])["radius"] == 2000
-    assert circle_layers[0].style_function(features["approx-pt"])["dashArray"] == "6 4"
-    exact_layer = [c for layer in layers for c in layer._children.values()
-                   if isinstance(c, folium.GeoJson) and any(f["properties"]["id"] == "exact-pt" for f in c.data["features"])]
-    assert isinstance(exact_layer[0].marker, folium.CircleMarker) and not isinstance(exact_layer[0].marker, folium.Circle)
+    assert features["approx-pt"]["marker"] == "circle"
+    assert features["approx-pt"]["style"]["radius"] == 2000
+    assert features["approx-pt"]["style"]["dashArray"] == "6 4"
+    assert features["exact-pt"]["marker"] == "circlemarker"
     # exact points are solid dots, estimates are filled lightly, lines are never filled
-    exact_style = exact_layer[0].style_function(features["exact-pt"])
+    exact_style = features["exact-pt"]["style"]
     assert exact_style["fill"] is True and exact_style["fillOpacity"] > 0.9
-    assert circle_layers[0].style_function(features["approx-pt"])["fill"] is True
-    line_layer = [c for layer in layers for c in layer._children.values()
-                  if isinstance(c, folium.GeoJson) and any(f["properties"]["id"] == "line" for f in c.data["features"])]
-    line_style = line_layer[0].style_function(features["line"])
+    assert features["approx-pt"]["style"]["fill"] is True
+    line_style = features["line"]["style"]
     assert not line_style.get("fill") and line_style["dashArray"] == "8 6"
     assert features["line"]["geometry"]["type"] == "LineString"
     # district-level and unlocated items are never drawn as features
@@ -151,14 +174,14 @@ def test_precision_grades_are_drawn_honestly():
 def test_popup_card_data_carries_citation_precision_and_source():
     """Each feature carries what its card shows; the shared labels travel once, with the base map."""
     layers = project_layers(_frame(), "wgs84")
-    props = next(f["properties"] for layer in layers for c in layer._children.values()
-                 if isinstance(c, folium.GeoJson) for f in c.data["features"] if f["properties"]["id"] == "exact-pt")
+    props = sent_features(layers)["exact-pt"]["properties"]
     assert props["para"] == "ch06-s03-p07" and props["precision"] == "exact" and props["src"] == "test"
     assert props["districts"] == ["futian"] and props["stage_phrase"]
-    lookup = json.loads(card_lookup_json())
+    lookup = json.loads(labels().card_lookup_json)
     assert lookup["citation"]["ch06-s03-p07"] == "第三篇 · 第六章 · 第三节 · 专栏5 (ch06-s03-p07)"
-    assert lookup["precision"]["exact"].startswith("精确要素") and lookup["district"]["futian"].startswith("福田区 Futian")
-    html = base_map(BASEMAPS["none"]).get_root().render()
+    assert lookup["precision"]["exact"].startswith("精确要素")
+    assert lookup["district"]["futian"].startswith("福田区 Futian")
+    html = base_map(BASEMAPS["none"], labels()).get_root().render()
     assert "window.SZ_CARD_LOOKUP" in html and "/app/static/card.js" in html
 
 
@@ -169,7 +192,8 @@ def test_cards_are_not_repeated_per_feature():
     for fg in layers:
         fg.add_to(m)
     rendered = m.get_root().render()
-    assert "szCard(layer.feature.properties)" in rendered
+    assert "szMap.bindCard(" in rendered
+    assert "szCard(l.feature.properties)" in (settings.STATIC_DIR / "map_controls.js").read_text(encoding="utf-8")
     assert "<table>" not in rendered and "\\u003ctable" not in rendered
 
 
@@ -180,7 +204,7 @@ def test_display_geometry_keeps_exact_points():
 
 
 def test_legend_lists_every_group_and_every_precision_symbol():
-    legend = Legend({"transport": 3})
+    legend = Legend(legend_groups(), {"transport": 3})
     m = OfflineMap()
     legend.add_to(m)
     html = m.get_root().render()
@@ -191,18 +215,20 @@ def test_legend_lists_every_group_and_every_precision_symbol():
 
 
 def test_scale_bar_is_metric_only():
-    html = base_map(BASEMAPS["none"]).get_root().render()
-    assert "L.control.scale({imperial: false" in html and "L.control.scale()" not in html
+    html = base_map(BASEMAPS["none"], labels()).get_root().render()
+    script = (settings.STATIC_DIR / "map_controls.js").read_text(encoding="utf-8")
+    assert "szMap.metricScale(" in html and "L.control.scale({imperial: false" in script
+    assert "L.control.scale()" not in html + script
 
 
 def test_map_needs_no_jquery():
     """Every popup is bound with Leaflet alone, so the map loads one library less."""
-    m = base_map(BASEMAPS["none"])
+    m = base_map(BASEMAPS["none"], labels())
     district_layer("wgs84").add_to(m)
     for fg in project_layers(_frame(), "wgs84"):
         fg.add_to(m)
     html = m.get_root().render()
-    assert "bindPopup" in html and "仅知所在区的项目" in html  # the district-level badge keeps its list
+    assert "szMap.listPopup(" in html and "仅知所在区的项目" in html  # the district-level badge keeps its list
     assert "$(" not in html and "jquery" not in html.lower()
 
 
@@ -218,7 +244,7 @@ def test_zoom_for_frames_a_district_inside_the_map(width, height):
         z = zoom_for(b, width, height)
         assert z * 4 == int(z * 4)  # quarter levels, as the map snaps
 
-        def pixels(zoom: float) -> tuple[float, float]:
+        def pixels(zoom: float, b: tuple[float, ...] = b) -> tuple[float, float]:
             scale = 256 * 2 ** zoom
             merc = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
             return (b[2] - b[0]) / 360 * scale, (merc(b[3]) - merc(b[1])) / (2 * math.pi) * scale
@@ -230,8 +256,10 @@ def test_zoom_for_frames_a_district_inside_the_map(width, height):
 
 
 def test_big_screen_map_is_marked_for_presentation_sizes():
-    assert "sz-big-screen" in base_map(BASEMAPS["none"], big_screen=True).get_root().render()
-    assert "sz-big-screen" not in base_map(BASEMAPS["none"]).get_root().render()
+    assert "szMap.bigScreen(" in base_map(BASEMAPS["none"], labels(), big_screen=True).get_root().render()
+    assert "szMap.bigScreen(" not in base_map(BASEMAPS["none"], labels()).get_root().render()
+    script = (settings.STATIC_DIR / "map_controls.js").read_text(encoding="utf-8")
+    assert 'classList.add("sz-big-screen")' in script
     css = (settings.ROOT / "static" / "map.css").read_text(encoding="utf-8")
     assert ".sz-big-screen .district-label" in css and ".sz-big-screen .map-legend" in css
 
@@ -239,12 +267,12 @@ def test_big_screen_map_is_marked_for_presentation_sizes():
 def test_zooming_to_an_estimate_shows_its_whole_circle_of_uncertainty():
     """A paragraph or item whose only location is an estimate is framed with the circle drawn for it,
     so the map shows where it may lie and its surroundings, not a view filled by the circle."""
-    from layers.map_layers import view_of_items
-
     frame = _frame()
     estimate = frame[frame["id"] == "approx-pt"]
     radius_m = float(estimate.iloc[0]["radius_m"])
-    lat, lon, zoom = view_of_items(estimate, 480, 420)
+    view = view_of_items(estimate, 480, 420)
+    assert view is not None
+    lat, lon, zoom = view
     metres_per_px = 156543.03 * math.cos(math.radians(lat)) / 2 ** zoom
     assert 2 * radius_m / metres_per_px <= 420  # the circle's diameter fits the map's height
     point = estimate.iloc[0].geometry
@@ -253,23 +281,56 @@ def test_zooming_to_an_estimate_shows_its_whole_circle_of_uncertainty():
 
 
 def test_a_paragraph_map_keeps_the_city_context_around_a_single_site():
-    from layers.map_layers import view_of_items
-
     one_site = _frame()[lambda f: f["id"] == "exact-pt"]
-    assert view_of_items(one_site, 480, 420)[2] > settings.PARAGRAPH_MAP_MAX_ZOOM  # an item alone: close up
-    assert view_of_items(one_site, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)[2] == settings.PARAGRAPH_MAP_MAX_ZOOM
+    alone = view_of_items(one_site, 480, 420)
+    capped = view_of_items(one_site, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
+    assert alone is not None and capped is not None
+    assert alone[2] > settings.PARAGRAPH_MAP_MAX_ZOOM  # an item alone: close up
+    assert capped[2] == settings.PARAGRAPH_MAP_MAX_ZOOM
 
 
 def test_the_map_cannot_be_zoomed_out_to_the_world_or_panned_away_from_the_city():
     """With no tile layer, Leaflet's own limits keep the view on Shenzhen; a link outside them is refused."""
     from layers import filters
 
-    html = base_map(BASEMAPS["none"]).get_root().render()
+    html = base_map(BASEMAPS["none"], labels()).get_root().render()
     assert f'"minZoom": {settings.MAP_MIN_ZOOM}' in html and f'"maxZoom": {settings.MAP_MAX_ZOOM}' in html
     w, s, e, n = settings.MAP_MAX_BOUNDS
-    bounds = re.search(r'"maxBounds":\[\[([-\d.]+),([-\d.]+),?\],\[([-\d.]+),([-\d.]+),?\],?\]', re.sub(r"\s", "", html))
+    flat = re.sub(r"\s", "", html)
+    bounds = re.search(r'"maxBounds":\[\[([-\d.]+),([-\d.]+),?\],\[([-\d.]+),([-\d.]+),?\],?\]', flat)
     assert bounds and [float(v) for v in bounds.groups()] == pytest.approx([s, w, n, e])
     minx, miny, maxx, maxy = settings.STUDY_EXTENT
     assert w < minx and s < miny and e > maxx and n > maxy
     assert filters.map_position({"lat": "22.5", "lon": "114.05", "zoom": "3"}) is None
     assert filters.map_position({"lat": "30.0", "lon": "114.05", "zoom": "10"}) is None
+
+
+def test_one_assembly_gives_the_app_and_the_benchmark_the_same_map():
+    """assemble_map returns the base map, the project layers, the layer control and the focus that
+    st_folium takes; the main map keeps the page URL in step, the others do not."""
+    from layers.filters import ViewState
+    from layers.map_assembly import assemble_map
+
+    frame = _frame()
+    built = assemble_map(frame, ViewState(item="exact-pt"), labels(), focus=(22.5, 114.0, 13.0))
+    html = built.base.get_root().render()
+    assert "szViewSync(" in html and "/app/static/view_sync.js" in html
+    assert "szMap.legend(" in html and "szMap.districtTooltip(" in html
+    assert {f for f in sent_features(built.layers)} == {"exact-pt", "approx-pt", "line"}
+    assert any("Selected item" in fg.layer_name for fg in built.layers)  # the selection with its open card
+    assert (built.center, built.zoom) == ([22.5, 114.0], 13.0)
+    other = assemble_map(frame, ViewState(), labels(), sync_view=False)
+    assert "szViewSync(" not in other.base.get_root().render() and other.center is None
+
+
+def test_features_can_be_coloured_by_another_column():
+    """The hook for colouring by an extra column (a tracked status, later): group colours otherwise."""
+    from layers.map_layers import GROUP_COLOURS
+
+    frame = _frame().assign(tracked_status=["late", "on_time", "late", None, None])
+    plain = sent_features(project_layers(frame, "wgs84"))
+    assert plain["exact-pt"]["style"]["fillColor"] == GROUP_COLOURS["transport"]
+    coloured = sent_features(project_layers(frame, "wgs84", colour_by="tracked_status",
+                                            colours={"late": "#ff0000", "on_time": "#00ff00"}))
+    assert coloured["exact-pt"]["style"]["fillColor"] == "#ff0000"
+    assert coloured["approx-pt"]["style"]["fillColor"] == "#00ff00"

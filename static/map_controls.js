@@ -1,0 +1,133 @@
+/* The map's Leaflet controls and bindings. The Python side (layers/map_controls.py) only passes data:
+   each element renders one call szMap.<name>(map or layer, config). Text from data is inserted with
+   textContent, never as HTML. */
+(function () {
+  "use strict";
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text != null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function lookup(table) { return (window.SZ_CARD_LOOKUP || {})[table] || {}; }
+
+  var szMap = {};
+
+  /* Legend: category colours, drawing symbols, and counts of what is drawn per group, kept in step
+     with filters and the layer switcher (the legend itself is static). */
+  szMap.legend = function (map, cfg) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "map-legend");
+      var details = el("details");
+      details.open = !!cfg.open;
+      var summary = el("summary");
+      summary.appendChild(el("b", null, cfg.title));
+      details.appendChild(summary);
+      details.appendChild(el("div", "note", cfg.note));
+      cfg.groups.forEach(function (g) {
+        var row = el("div");
+        var sw = el("span", "sw");
+        sw.style.background = g.colour;
+        row.appendChild(sw);
+        row.appendChild(document.createTextNode(g.label + " "));
+        var n = el("span", "n", g.count == null ? "" : g.count);
+        n.setAttribute("data-group", g.id);
+        row.appendChild(n);
+        details.appendChild(row);
+      });
+      details.appendChild(el("hr"));
+      cfg.symbols.forEach(function (s) {
+        var row = el("div");
+        row.appendChild(el("span", s[0], s[2] == null ? null : s[2]));
+        row.appendChild(document.createTextNode(s[1]));
+        details.appendChild(row);
+      });
+      div.appendChild(details);
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+    var pending = null;
+    function recount() {
+      pending = null;
+      var counts = {};
+      map.eachLayer(function (l) {
+        var p = l.feature && l.feature.properties;
+        if (p && p.group) { counts[p.group] = (counts[p.group] || 0) + 1; }
+      });
+      var cells = control.getContainer().querySelectorAll("[data-group]");
+      for (var i = 0; i < cells.length; i++) {
+        cells[i].textContent = counts[cells[i].getAttribute("data-group")] || 0;
+      }
+    }
+    function later() { if (!pending) { pending = setTimeout(recount, 30); } }
+    map.on("layeradd layerremove", later);
+    later();
+  };
+
+  /* A district's zh/en name on hover; the names come from the labels sent with the base map. */
+  szMap.districtTooltip = function (layer) {
+    layer.bindTooltip(function (l) {
+      var p = (l.feature && l.feature.properties) || {};
+      var names = lookup("district_names")[p.id] || [p.id, ""];
+      var div = el("div", "district-tip");
+      div.appendChild(el("b", null, names[0]));
+      div.appendChild(el("br"));
+      div.appendChild(document.createTextNode(names[1]));
+      return div;
+    }, { sticky: true });
+  };
+
+  /* Project card (popup) and hover tooltip, drawn by static/card.js from a feature's properties. */
+  szMap.bindCard = function (layer) {
+    layer
+      .bindPopup(function (l) { return szCard(l.feature.properties); }, { maxWidth: 380, className: "foliumpopup" })
+      .bindTooltip(function (l) { return szTip(l.feature.properties); }, { sticky: true });
+  };
+
+  /* Opens the selected item's card once the layer is on the map. */
+  szMap.openCard = function (fg, cfg) {
+    setTimeout(function () {
+      if (!fg._map || typeof szCard !== "function") { return; }
+      L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: false })
+        .setLatLng(cfg.latlng)
+        .setContent(szCard(cfg.props))
+        .openOn(fg._map);
+    }, 0);
+  };
+
+  /* A popup listing names (the items of a district-level badge). */
+  szMap.listPopup = function (marker, cfg) {
+    marker.bindPopup(function () {
+      var div = el("div");
+      div.appendChild(el("b", null, cfg.title));
+      var ul = el("ul");
+      cfg.names.forEach(function (n) { ul.appendChild(el("li", null, n)); });
+      div.appendChild(ul);
+      return div;
+    }, { maxWidth: 360 });
+  };
+
+  szMap.bigScreen = function (map) { map.getContainer().classList.add("sz-big-screen"); };
+
+  szMap.metricScale = function (map) {
+    L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
+  };
+
+  /* Smaller point symbols at city scale, full size when zoomed in. */
+  szMap.pointScale = function (map) {
+    function size(z) { return z <= 9 ? 3.5 : z <= 10 ? 4.5 : z <= 12 ? 6 : 7; }
+    function fit(layer) {
+      if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle) && !layer.options.keepSize) {
+        layer.setRadius(size(map.getZoom()));
+      }
+    }
+    map.on("layeradd", function (e) { fit(e.layer); });
+    map.on("zoomend", function () { map.eachLayer(fit); });
+  };
+
+  window.szMap = szMap;
+})();
