@@ -6,6 +6,8 @@ This module only wires the interface; data, filters, map layers and exports live
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from urllib.parse import urlencode
 
@@ -18,6 +20,7 @@ import settings
 from district_profiles import DistrictProfile, load_profiles
 from fileio import DataError
 from geo.boundaries import district_problems, load_districts
+from interface import progress
 from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import to_csv_bytes, to_geojson_bytes
@@ -30,6 +33,9 @@ from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES
 from layers.viewport import View, view_for, view_of_items
 from plan_text import PlanIndex, load_plan
 from plan_text.index import to_cn_numeral
+from tracking import Store, User
+from tracking.frame import OUTCOME_COLOURS, STATUS_COLOURS, outcome_label, tracked_label, with_progress
+from tracking.store import today_shenzhen
 from ui_text import md_literal, md_text, t
 
 # A presentation link (present=1) opens with the sidebar folded away: the big screen shows the map.
@@ -42,8 +48,11 @@ PRESENTATION_CSS = """<style>
 html { font-size: 20px; }
 section[data-testid="stMain"] .block-container { padding-top: 1rem; max-width: 100%; }
 </style>"""
-TABLE_COLUMNS = ["name_zh", "name_en", "category", "plan_stage", "stage_phrase", "districts", "precision", "citation",
-                 "id"]
+TABLE_COLUMNS = ["name_zh", "name_en", "category", "plan_stage", "stage_phrase", "tracked_status", "outcome",
+                 "districts", "precision", "citation", "id"]
+# What each colour mode of the map colours by (column, value -> colour); category is the map's own default.
+COLOURING: dict[str, tuple[str | None, dict[str, str] | None]] = {
+    "category": (None, None), "tracked": ("tracked_status", STATUS_COLOURS), "outcome": ("outcome", OUTCOME_COLOURS)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -66,7 +75,13 @@ def filter_context() -> FilterContext:
 def labels() -> MapLabels:
     """District names and card labels the map shows (built once)."""
     frame, plan, profiles, _districts = data()
-    return map_labels(plan, profiles, frame)
+    return map_labels(plan, profiles, frame, extra_lookup=progress_lookup())
+
+
+def progress_lookup() -> dict[str, dict[str, str]]:
+    """Labels of the tracked statuses and outcomes for the map's cards and legend."""
+    return {"tracked": {k: " ".join(tracked_label(k)) for k in STATUS_COLOURS},
+            "outcome": {k: " ".join(outcome_label(k)) for k in OUTCOME_COLOURS}}
 
 
 @st.cache_resource(show_spinner=False)
@@ -85,12 +100,13 @@ def init_state(frame: pd.DataFrame, plan) -> None:
     if "init" in st.session_state:
         return
     state, notices = filters.from_query(st.query_params.to_dict(), set(frame["id"]),
-                                        {p.id for p in plan.paragraphs}, filter_context())
+                                        {p.id for p in plan.paragraphs}, filter_context(), today=today_shenzhen())
     st.session_state.update({
         "init": True, "notices": notices, "view": state.view, "lang": state.lang,
         "basemap": state.basemap, "f_query": state.query, "district": state.district, "item": state.item,
         "para": state.para, "map_pos": (state.lat, state.lon, state.zoom) if state.lat is not None else None,
-        "present": state.present,
+        "present": state.present, "colour": state.colour,
+        "as_of": date.fromisoformat(state.as_of) if state.as_of else today_shenzhen(),
     })
     st.session_state.update({f.session_key: list(state.chosen(f.name)) for f in FILTERS})
     # The map is first drawn where the link says; afterwards the browser keeps its own view.
@@ -112,6 +128,7 @@ def current_state() -> filters.ViewState:
         filters={f.name: tuple(ss[f.session_key]) for f in FILTERS}, query=ss["f_query"],
         district=ss.get("district"), item=ss.get("item"), para=ss.get("para"),
         lat=pos[0], lon=pos[1], zoom=pos[2], present=bool(ss.get("present")),
+        as_of=None if ss["as_of"] == today_shenzhen() else ss["as_of"].isoformat(), colour=ss["colour"],
     )
 
 
@@ -121,20 +138,27 @@ def reset_filters() -> None:
     st.session_state["f_query"] = ""
 
 
-def sidebar(frame: pd.DataFrame, plan) -> None:
+def sidebar(frame: pd.DataFrame, plan, user: User | None) -> None:
     lang = st.session_state["lang"]
     with st.sidebar:
         st.radio(t("lang", lang), ["zh", "en"], key="lang", horizontal=True,
                  format_func=lambda v: "中文" if v == "zh" else "English")
         lang = st.session_state["lang"]
-        st.radio(t("view", lang), list(filters.VIEWS), key="view",
-                 format_func=lambda v: t(f"view.{v}", lang))
+        # The audit page is offered to administrators only (a link to it shows others why not).
+        views = [v for v in filters.VIEWS if v != "audit" or (user is not None and user.is_admin)
+                 or st.session_state["view"] == "audit"]
+        st.radio(t("view", lang), views, key="view", format_func=lambda v: t(f"view.{v}", lang))
         st.toggle(t("present", lang), key="present")
         st.subheader(t("filters", lang))
         for f in FILTERS:
             filter_widget(f, frame, lang)
         st.text_input(t("f.query", lang), key="f_query", placeholder=t("search.placeholder", lang))
         st.button(t("f.reset", lang), on_click=reset_filters)
+        st.divider()
+        st.subheader(t("progress.title", lang))
+        progress.as_of_input(lang)
+        st.radio(t("colour", lang), list(filters.COLOUR_MODES), key="colour",
+                 format_func=lambda c: t(f"colour.{c}", lang))
         st.divider()
         st.selectbox(t("basemap", lang), list(BASEMAPS), key="basemap",
                      format_func=lambda b: BASEMAPS[b].label_zh if lang == "zh" else BASEMAPS[b].label_en)
@@ -213,8 +237,10 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: View | None
     token = st.session_state.get("tianditu_token", "")
     if BASEMAPS[state.basemap].needs_token and not token:
         st.caption(t("token.missing", state.lang))
+    colour_by, colours = COLOURING[state.colour]
     built = assemble_map(frame, state, labels(), focus=focus, start=start, token=token,
-                         sync_view=key == MAP_KEY, legend_open=legend_open)
+                         sync_view=key == MAP_KEY, legend_open=legend_open, colour_by=colour_by, colours=colours,
+                         colour_labels=progress_lookup()["tracked" if state.colour == "tracked" else "outcome"])
     return st_folium(built.base, key=key, height=height, use_container_width=True,
                      feature_group_to_add=built.layers, layer_control=built.control,
                      center=built.center, zoom=built.zoom, returned_objects=["last_active_drawing"])
@@ -252,6 +278,8 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
     table["category"] = table["category"].map(lambda c: f"{CATEGORIES[c].zh} {CATEGORIES[c].en}")
     table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s].zh} {PLAN_STAGES[s].en}")
     table["precision"] = table["precision"].map(lambda p: PRECISIONS[p].zh)
+    table["tracked_status"] = table["tracked_status"].map(lambda k: progress.status_text(k, lang))
+    table["outcome"] = table["outcome"].map(lambda k: progress.outcome_text(k, lang))
     table["districts"] = table["districts"].map(lambda ds: "、".join(load_profiles()[d].name_zh for d in ds))
     event = st.dataframe(table, hide_index=True, width="stretch", key=key,
                          on_select="rerun", selection_mode="single-row",
@@ -281,7 +309,7 @@ def counts_line(sub: pd.DataFrame, lang: str) -> str:
              district=int((sub["precision"] == "district").sum()), none=int((sub["precision"] == "none").sum()))
 
 
-def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
+def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
     lang = state.lang
     sub = filters.apply(frame, state)
     names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"], strict=True))
@@ -302,7 +330,9 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     with right:
         if state.item and state.item in set(frame["id"]):
             st.markdown(f"**{t('card', lang)}**")
-            item_card(frame[frame["id"] == state.item].iloc[0], lang)
+            row = frame[frame["id"] == state.item].iloc[0]
+            item_card(row, lang)
+            progress.item_progress(ctx.store, row, ctx.user, lang, ctx.as_of)
         elif state.district:
             district_profile(state.district, lang, plan)
         else:
@@ -314,7 +344,7 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     results_table(sub, lang, "results_table")
 
 
-def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
+def district_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
     lang = state.lang
     if st.session_state.get("district") is None:
         st.session_state["district"] = DISTRICT_IDS[0]
@@ -340,6 +370,9 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         st.bar_chart(filters.stage_counts(sub), horizontal=True, sort=False)  # from study to upgrade
     st.download_button(t("district.export", lang), partial(to_csv_bytes, sub.drop(columns=["citation"])),
                        f"shenzhen-14fyp-{did}.csv", "text/csv", key="district_csv", on_click="ignore")
+    progress.district_progress(sub, lang, ctx.as_of)
+    if ctx.store is not None:
+        progress.progress_exports(ctx.store, sub, ctx.as_of, did, lang, f"district_{did}")
     results_table(sub, lang, f"district_table_{did}")
 
 
@@ -419,6 +452,27 @@ def about_view(frame: pd.DataFrame, lang: str) -> None:
                            for k, c in CATEGORIES.items()]))
 
 
+@dataclass(frozen=True)
+class ProgressContext:
+    """The progress store (None when it cannot be reached: the map stays read-only), the signed-in account and the
+    date progress is shown for."""
+
+    store: Store | None
+    user: User | None
+    as_of: date
+
+
+@st.cache_resource(show_spinner=False)
+def item_districts() -> dict[str, tuple[str, ...]]:
+    """Each item's districts: who may record progress for it."""
+    frame = data()[0]
+    return {str(i): tuple(d) for i, d in zip(frame["id"], frame["districts"], strict=True)}
+
+
+def district_names(lang: str) -> dict[str, str]:
+    return {d: district_name(d, lang) for d in DISTRICT_IDS}
+
+
 def main() -> None:
     try:
         frame, plan, _profiles, _districts = data()
@@ -434,8 +488,18 @@ def main() -> None:
         st.warning(t("data.districts", st.session_state["lang"]))
         st.text("\n".join(str(p) for p in district_problems()))
     sync_map_position()
-    sidebar(frame, plan)
+    store, reason = progress.progress_store(item_districts())
+    user = progress.signed_in(store)
+    # Progress as of the chosen day joins the frame before the filters count and apply it.
+    as_of: date = st.session_state["as_of"]
+    states, read_error = progress.states_as_of(store, as_of)
+    frame = with_progress(frame, states, as_of)
+    ctx = ProgressContext(store if read_error is None else None, user, as_of)
+    sidebar(frame, plan, user)
     lang = st.session_state["lang"]
+    with st.sidebar:
+        st.divider()
+        progress.sign_in_box(ctx.store, reason or read_error, lang)
     if st.session_state.get("present"):
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
     st.markdown(f"## {t('title', lang)}")
@@ -447,11 +511,15 @@ def main() -> None:
     state = current_state()
     view = state.view
     if view == "map":
-        map_view(frame, state, plan)
+        map_view(frame, state, plan, ctx)
     elif view == "district":
-        district_view(frame, state, plan)
+        district_view(frame, state, plan, ctx)
     elif view == "plan":
         plan_view(frame, state, plan)
+    elif view == "progress":
+        progress.progress_view(frame, ctx.store, ctx.user, district_names(lang), lang, ctx.as_of)
+    elif view == "audit":
+        progress.audit_view(ctx.store, ctx.user, district_names(lang), lang)
     else:
         about_view(frame, lang)
     query = filters.to_query(current_state())

@@ -20,7 +20,7 @@ import streamlit as st
 import settings
 from layers.schema import DISTRICT_IDS
 from tracking import Conflict, PermissionDenied, Record, Store, StoreUnavailable, User, ValidationError, spreadsheet
-from tracking.frame import outcome_counts, outcome_label, status_counts, tracked_label
+from tracking.frame import OUTCOME_COLOURS, outcome_counts, outcome_label, status_counts, tracked_label
 from tracking.spreadsheet import ItemInfo
 from tracking.store import today_shenzhen
 from tracking.vocab import PLAN_START, STATUS_KEYS, TARGETS
@@ -29,9 +29,6 @@ from ui_text import t
 log = logging.getLogger(__name__)
 
 AUTH_KEY = "auth"
-# Colours of the outcomes (charts) and of the tracked statuses (map), fixed so a legend reads the same everywhere.
-OUTCOME_COLOURS: dict[str, str] = {"done": "#2e8b3a", "on_track": "#1f6fb2", "behind": "#c0392b",
-                                   "changed": "#7b4fb0", "no_record": "#9aa0a6"}
 
 
 # ----------------------------------------------------------------------------- the store
@@ -96,7 +93,7 @@ def signed_in(store: Store | None) -> User | None:
     now = time.monotonic()
     if now - auth["last"] > settings.SESSION_IDLE_SECONDS:
         st.session_state.pop(AUTH_KEY, None)
-        st.session_state["auth_notice"] = "auth.expired"
+        st.session_state["auth_notice"] = "expired"
         return None
     try:
         user = store.get_user(auth["name"])
@@ -111,7 +108,7 @@ def signed_in(store: Store | None) -> User | None:
 
 def sign_out() -> None:
     st.session_state.pop(AUTH_KEY, None)
-    st.session_state["auth_notice"] = "auth.signed_out"
+    st.session_state["auth_notice"] = "signed_out"
 
 
 def account_text(user: User, lang: str) -> str:
@@ -128,8 +125,10 @@ def sign_in_box(store: Store | None, reason: str | None, lang: str) -> User | No
         st.caption(t("progress.unavailable", lang))
         return None
     notice = st.session_state.pop("auth_notice", None)
-    if notice:
-        st.caption(t(notice, lang))
+    if notice == "expired":
+        st.caption(t("auth.expired", lang))
+    elif notice == "signed_out":
+        st.caption(t("auth.signed_out", lang))
     user = signed_in(store)
     if user is not None:
         st.text(t("auth.as", lang) + account_text(user, lang))
@@ -193,8 +192,7 @@ def timeline(history: list[Record], lang: str, key: str) -> None:
         })
 
 
-def item_progress(store: Store | None, reason: str | None, row: pd.Series, user: User | None, lang: str,
-                  as_of: date) -> None:
+def item_progress(store: Store | None, row: pd.Series, user: User | None, lang: str, as_of: date) -> None:
     """Tracked status, plan against actual, the timeline and (for an editor of the item's district) the form."""
     st.markdown(f"**{t('progress.title', lang)}** · {t('progress.as_of', lang)} {as_of.isoformat()}")
     if store is None:

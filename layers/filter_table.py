@@ -16,6 +16,7 @@ from district_profiles import DistrictProfile, load_profiles
 from layers.schema import CATEGORIES, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import PlanIndex, load_plan
 from plan_text.index import to_cn_numeral
+from tracking.frame import outcome_label, outcome_values, tracked_label, tracked_values
 
 
 class Bilingual(Protocol):
@@ -102,6 +103,14 @@ def _chapter_in_chosen_parts(v: object, chosen: Mapping[str, tuple[object, ...]]
     return not parts or ctx.chapters.get(int(str(v)), (0, ""))[0] in parts
 
 
+def _pair(label: Callable[[str], tuple[str, str]]) -> Label:
+    """"中文 English" (or "English 中文") from a function giving a value's (zh, en)."""
+    def name(v: object, lang: str, _ctx: FilterContext) -> str:
+        zh, en = label(str(v))
+        return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
+    return name
+
+
 def district_label(v: object, lang: str, ctx: FilterContext) -> str:
     """A district's name, the interface language first."""
     zh, en = ctx.districts.get(str(v), (str(v), str(v)))
@@ -122,6 +131,11 @@ FILTERS: tuple[FilterField, ...] = (
                 values=fixed(DISTRICT_IDS), label=district_label, list_column=True, show_counts=False),
     FilterField("precisions", "prec", "precision", "定位精度", "Location precision",
                 values=fixed(list(PRECISIONS)), label=zh_en(PRECISIONS), show_counts=False),
+    # Progress tracked after the plan (columns added by tracking.frame.with_progress for the "as of" date).
+    FilterField("tracked", "tracked", "tracked_status", "实施状态", "Tracked status",
+                values=fixed(tracked_values()), label=_pair(tracked_label)),
+    FilterField("outcomes", "outcome", "outcome", "规划与实际", "Plan against actual",
+                values=fixed(outcome_values()), label=_pair(outcome_label)),
 )
 
 

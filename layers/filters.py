@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from types import MappingProxyType
 
 import geopandas as gpd
@@ -19,7 +20,11 @@ from layers.filter_table import FILTERS, FilterContext, FilterField, default_con
 from layers.schema import CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES
 from plan_text.index import to_cn_numeral
 
-VIEWS = ("map", "district", "plan", "about")
+VIEWS = ("map", "district", "plan", "progress", "audit", "about")
+# What the map's colours show: the category group (the plan's layers), the tracked status, or plan against actual.
+COLOUR_MODES = ("category", "tracked", "outcome")
+# The earliest "as of" date progress can be shown for (the plan period's first day).
+AS_OF_MIN = date(2021, 1, 1)
 LANGS = ("zh", "en")
 # A rejected link value is echoed at most this long, and at most this many of them (see rejected_summary).
 NOTICE_VALUE_CHARS = 40
@@ -47,6 +52,8 @@ class ViewState:
     lon: float | None = None
     zoom: float | None = None  # fractional: the map snaps to quarter levels
     present: bool = False  # big-screen presentation mode
+    as_of: str | None = None  # progress shown as of this ISO date (None: today)
+    colour: str = "category"  # what the map's colours show (COLOUR_MODES)
 
     def __post_init__(self) -> None:
         chosen = {k: tuple(v) for k, v in self.filters.items() if v}
@@ -143,7 +150,7 @@ def _parse_list(f: FilterField, raw: str, ctx: FilterContext, notices: list[str]
 
 def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set[str],
                context: FilterContext | None = None,
-               table: tuple[FilterField, ...] = FILTERS) -> tuple[ViewState, list[str]]:
+               table: tuple[FilterField, ...] = FILTERS, today: date | None = None) -> tuple[ViewState, list[str]]:
     """Parse query parameters; return the state and one entry per value that was ignored.
 
     Each entry is ``key=value`` with the value shortened (``shortened``): it is shown back to the
@@ -173,6 +180,17 @@ def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set
                 values[key] = v
             else:
                 notices.append(_rejected(key, params[key]))
+    if "colour" in params:
+        if params["colour"] in COLOUR_MODES:
+            values["colour"] = params["colour"]
+        else:
+            notices.append(_rejected("colour", params["colour"]))
+    if "as_of" in params:
+        day = parse_as_of(params["as_of"], today or date.today())
+        if day is None:
+            notices.append(_rejected("as_of", params["as_of"]))
+        else:
+            values["as_of"] = day.isoformat()
     if "present" in params:
         if params["present"] in ("1", "0"):
             values["present"] = params["present"] == "1"
@@ -183,6 +201,15 @@ def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set
         state = state.with_(lat=None, lon=None)
         notices.append("lat/lon incomplete")
     return state, notices
+
+
+def parse_as_of(value: object, today: date) -> date | None:
+    """A link's "as of" date if it is a real YYYY-MM-DD date in the plan period up to today, else None."""
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return day if AS_OF_MIN <= day <= today and len(str(value)) == 10 else None
 
 
 def rejected_summary(rejected: list[str], more: str = "and {n} more") -> str:

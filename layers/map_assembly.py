@@ -41,12 +41,14 @@ class AssembledMap:
 
 def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *, focus: View | None = None,
                  start: View | None = None, token: str = "", sync_view: bool = True, legend_open: bool = True,
-                 colour_by: str | None = None, colours: Mapping[object, str] | None = None) -> AssembledMap:
+                 colour_by: str | None = None, colours: Mapping[str, str] | None = None,
+                 colour_labels: Mapping[str, str] | None = None) -> AssembledMap:
     """The map of ``frame`` (already filtered) for a view state.
 
     ``start`` is where the map is first drawn; ``focus`` moves the drawn map without rebuilding it.
     ``sync_view`` writes the map position into the page URL (the app's main map only).
-    ``colour_by``/``colours`` colour features by a column instead of by category group.
+    ``colour_by``/``colours`` colour features by a column instead of by category group; the legend then lists
+    those values (named by ``colour_labels``) and counts the drawn features per value.
     """
     basemap = BASEMAPS[state.basemap]
     crs = basemap.overlay_crs
@@ -59,7 +61,12 @@ def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *
     district_labels(crs, labels.district_names).add_to(m)
     # The legend is part of the static base map (its counts follow the drawn features in the browser),
     # so that a filter change only replaces the project layers.
-    Legend(legend_groups(), open_=legend_open).add_to(m)
+    if colour_by is not None and colours is not None:
+        names = colour_labels or {}
+        groups = [(k, c, names.get(k, k)) for k, c in colours.items()]
+        Legend(groups, open_=legend_open, count_by=colour_by).add_to(m)
+    else:
+        Legend(legend_groups(), open_=legend_open).add_to(m)
     layers = project_layers(frame, crs, colour_by=colour_by, colours=colours)
     if state.item:
         selected = selection_layer(frame[frame["id"] == state.item], crs)

@@ -100,10 +100,12 @@ class Legend(_Call):
     function = "legend"
 
     def __init__(self, groups: Sequence[tuple[str, str, str]], counts: Mapping[str, int] | None = None,
-                 open_: bool = True) -> None:
-        """``groups``: (id, colour, label) per layer group, in the order shown."""
+                 open_: bool = True, count_by: str = "group") -> None:
+        """``groups``: (id, colour, label) per layer group (or per value of ``count_by``), in the order shown;
+        ``count_by``: the feature property counted per row (the group, or a column the map is coloured by)."""
         super().__init__({
             "open": open_,
+            "countBy": {"group": "group", "tracked_status": "tracked", "outcome": "outcome"}.get(count_by, count_by),
             "title": "图例 Legend",
             "note": "数字:图上所绘项目 Numbers: items drawn",
             "groups": [{"id": g, "colour": c, "label": label, "count": None if counts is None else counts.get(g, 0)}

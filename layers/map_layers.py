@@ -59,11 +59,13 @@ class MapLabels:
     card_lookup_json: str
 
 
-def map_labels(plan: PlanIndex, profiles: Mapping[str, DistrictProfile], frame: pd.DataFrame) -> MapLabels:
+def map_labels(plan: PlanIndex, profiles: Mapping[str, DistrictProfile], frame: pd.DataFrame,
+               extra_lookup: Mapping[str, Mapping[str, str]] | None = None) -> MapLabels:
     """Labels shared by every district and project card, from the plan, the profiles and the catalogue.
 
     Holds the category, stage and precision labels, district names and the citation of every
     paragraph the catalogue cites; ``static/card.js`` turns a feature's few properties into its card.
+    ``extra_lookup`` adds tables of labels from outside the catalogue (the tracked statuses, for one).
     """
     names = {d: (p.name_zh, p.name_en) for d, p in profiles.items()}
     lookup = {
@@ -73,6 +75,7 @@ def map_labels(plan: PlanIndex, profiles: Mapping[str, DistrictProfile], frame: 
         "district": {d: f"{zh} {en}" for d, (zh, en) in names.items()},
         "district_names": {d: [zh, en] for d, (zh, en) in names.items()},
         "citation": {pid: plan.get(pid).citation_zh for pid in sorted(set(frame["paragraph_id"]))},
+        **{name: dict(table) for name, table in (extra_lookup or {}).items()},
     }
     return MapLabels(district_names=names, card_lookup_json=script_json(lookup))
 
@@ -206,10 +209,12 @@ def feature_style(feature: dict) -> dict:
 
 FEATURE_COLUMNS = ["id", "name_zh", "name_en", "group", "category", "plan_stage", "stage_phrase", "paragraph_id",
                    "districts", "precision", "location_source", "radius_m", "quote"]
+# Progress columns a frame may carry (tracking.frame.with_progress); cards show them when present.
+TRACKED_COLUMNS = ("tracked_status", "tracked_as_of", "outcome")
 
 
 def project_layers(frame: gpd.GeoDataFrame, crs: CrsName, colour_by: str | None = None,
-                   colours: Mapping[object, str] | None = None) -> list[folium.FeatureGroup]:
+                   colours: Mapping[str, str] | None = None) -> list[folium.FeatureGroup]:
     """One toggleable layer per category, holding the located items of the (filtered) frame.
 
     Items known only to their district are drawn as a count badge on the district, never as a
@@ -218,15 +223,16 @@ def project_layers(frame: gpd.GeoDataFrame, crs: CrsName, colour_by: str | None 
     """
     drawn = shifted(frame[frame.geometry.notna()], crs)
     # One pass over plain records (row-wise pandas access costs more than the rest of this put together)
-    columns = FEATURE_COLUMNS + ([colour_by] if colour_by and colour_by not in FEATURE_COLUMNS else [])
+    extra = [c for c in (*TRACKED_COLUMNS, colour_by) if c and c in drawn.columns and c not in FEATURE_COLUMNS]
+    columns = FEATURE_COLUMNS + list(dict.fromkeys(extra))
     records = drawn[columns].to_dict("records")
     geoms = list(drawn.geometry)
     shapes = rounded(np.asarray(geoms, dtype=object)) if geoms else []
     by_category: dict[str, tuple[list[dict], list[dict]]] = {}
     for rec, geom, shape in zip(records, geoms, shapes, strict=True):
         props = feature_props(rec, geom.geom_type == "Point")
-        if colour_by is not None and colours is not None and rec[colour_by] in colours:
-            props["colour"] = colours[rec[colour_by]]
+        if colour_by is not None and colours is not None and str(rec[colour_by]) in colours:
+            props["colour"] = colours[str(rec[colour_by])]
         feature = {"type": "Feature", "geometry": shape.__geo_interface__, "properties": props}
         exact, fuzzy = by_category.setdefault(rec["category"], ([], []))
         (fuzzy if rec["precision"] in FUZZY else exact).append(feature)
@@ -302,6 +308,10 @@ def feature_props(row: Mapping, is_point: bool) -> dict:
     }
     if row["quote"] != row["name_zh"]:  # most quotes are the name itself; the card falls back to it
         props["quote"] = row["quote"]
+    if "tracked_status" in row:
+        props["tracked"] = row["tracked_status"]
+        props["tracked_as_of"] = row.get("tracked_as_of") or ""
+        props["outcome"] = row.get("outcome")
     return props
 
 

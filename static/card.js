@@ -29,6 +29,11 @@
       ["定位精度 Precision", look("precision", p.precision)],
       ["位置来源 Location source", p.src, "src"]
     ];
+    if (p.tracked != null) {  // progress tracked after the plan, as of the date the map shows
+      rows.splice(2, 0, ["实施状态 Tracked status", look("tracked", p.tracked) +
+        (p.tracked_as_of ? " (" + p.tracked_as_of + ")" : "")],
+        ["规划与实际 Plan vs actual", look("outcome", p.outcome)]);
+    }
     var card = el("div", "card");
     card.appendChild(el("b", null, p.name_zh));
     card.appendChild(el("br"));

@@ -56,7 +56,8 @@
       var counts = {};
       map.eachLayer(function (l) {
         var p = l.feature && l.feature.properties;
-        if (p && p.group) { counts[p.group] = (counts[p.group] || 0) + 1; }
+        var key = p && p[cfg.countBy || "group"];
+        if (key != null) { counts[key] = (counts[key] || 0) + 1; }
       });
       var cells = control.getContainer().querySelectorAll("[data-group]");
       for (var i = 0; i < cells.length; i++) {

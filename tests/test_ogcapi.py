@@ -105,7 +105,7 @@ def test_gdal_property_filter_matches_the_apps_filter(service: Service) -> None:
     frame = catalogue_frame()
     category = frame["category"].value_counts().index[0]
     got = _oapif(service, "items", where=f"category = '{category}'")
-    want = apply(frame, ViewState(categories=(category,)))
+    want = apply(frame, ViewState(filters={"categories": (category,)}))
     assert len(want) > 1
     assert sorted(got["id"]) == sorted(want["id"])
     log = (service.run_dir.parent / "server.log").read_text()
@@ -113,12 +113,12 @@ def test_gdal_property_filter_matches_the_apps_filter(service: Service) -> None:
 
 
 @pytest.mark.parametrize("query,state", [
-    ("districts=nanshan", ViewState(districts=("nanshan",))),
-    ("districts=shenshan", ViewState(districts=("shenshan",))),
-    ("category=hospital", ViewState(categories=("hospital",))),
-    ("chapter=6", ViewState(chapters=(6,))),
-    ("plan_stage=construction", ViewState(stages=("construction",))),
-    ("plan_stage=construction&districts=futian", ViewState(stages=("construction",), districts=("futian",))),
+    ("districts=nanshan", ViewState(filters={"districts": ("nanshan",)})),
+    ("districts=shenshan", ViewState(filters={"districts": ("shenshan",)})),
+    ("category=hospital", ViewState(filters={"categories": ("hospital",)})),
+    ("chapter=6", ViewState(filters={"chapters": (6,)})),
+    ("plan_stage=construction", ViewState(filters={"stages": ("construction",)})),
+    ("plan_stage=construction&districts=futian", ViewState(filters={"stages": ("construction",), "districts": ("futian",)})),
 ])
 def test_property_queries_match_the_apps_filters(service: Service, query: str, state: ViewState) -> None:
     status, body = service.get(f"/collections/items/items?{query}&limit={MAX_ITEMS}")

@@ -12,7 +12,7 @@ from ui_text import TEXT, md_literal, md_text, t
 # t("key", ...), t('key', ...) and t(f"prefix.{...}", ...) in the interface's sources
 LITERAL = re.compile(r"""\bt\(\s*(["'])([\w.]+)\1""")
 DYNAMIC = re.compile(r"""\bt\(\s*f(["'])([\w.]+)\{""")
-SOURCES = [settings.ROOT / "app.py"]
+SOURCES = [settings.ROOT / "app.py", *sorted((settings.ROOT / "interface").glob("*.py"))]
 
 
 def _source() -> str:

@@ -9,15 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from tracking.store import Record
 from tracking.vocab import OUTCOME_BY_KEY, OUTCOMES, STATUS_BY_KEY, STATUSES, assess
+
+if TYPE_CHECKING:
+    from tracking.store import Record
 
 # The value of ``tracked_status`` for an item without a record on the date (a filter value like the statuses).
 NO_RECORD = "no_record"
 PROGRESS_COLUMNS = ("tracked_status", "tracked_as_of", "tracked_record", "outcome")
+
+# Map colours of the tracked statuses (a ladder from grey through blue to green, then the two off-ladder
+# statuses) and of the plan-against-actual outcomes; charts and the legend use the same ones.
+STATUS_COLOURS: dict[str, str] = {
+    "not_started": "#b0b7bf", "preparation": "#8fb8de", "under_construction": "#1f6fb2",
+    "partly_in_service": "#7fbf6a", "in_service": "#2e8b3a", "on_hold": "#e07b00",
+    "changed_or_cancelled": "#7b4fb0", NO_RECORD: "#6b7280",
+}
+OUTCOME_COLOURS: dict[str, str] = {"done": "#2e8b3a", "on_track": "#1f6fb2", "behind": "#c0392b",
+                                   "changed": "#7b4fb0", "no_record": "#9aa0a6"}
 
 
 def tracked_values() -> tuple[str, ...]:
@@ -32,6 +45,10 @@ def tracked_label(key: str) -> tuple[str, str]:
         return o.zh, o.en
     s = STATUS_BY_KEY[key]
     return s.zh, s.en
+
+
+def outcome_values() -> tuple[str, ...]:
+    return tuple(o.key for o in OUTCOMES)
 
 
 def outcome_label(key: str) -> tuple[str, str]:
