@@ -155,41 +155,33 @@ def sign_in_box(store: Store | None, reason: str | None, lang: str) -> User | No
 # ----------------------------------------------------------------------------- one item
 
 
-def _history_table(history: list[Record], lang: str) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "id": f"#{r.id}",
-        "status": status_text(r.status, lang),
-        "as_of": r.as_of.isoformat(),
-        "evidence": r.evidence,
-        "link": safe_link(r.evidence),
-        "note": r.note,
-        "user": r.user,
-        "recorded_at": r.recorded_at.strftime("%Y-%m-%d %H:%M UTC"),
-        "kind": t(f"kind.{r.kind}", lang) + (f" #{r.corrects}" if r.corrects else "")
-        + (f" #{r.reverts_to}" if r.reverts_to else ""),
-        "in_force": "" if r.effective else t("record.superseded", lang, by=r.superseded_by),
-    } for r in history])
+def kind_text(r: Record, lang: str) -> str:
+    """How a record came about: a record, a correction of #n, or a revert to #n."""
+    text = t(f"kind.{r.kind}", lang)
+    target = r.corrects or r.reverts_to
+    return f"{text} #{target}" if target else text
 
 
-def timeline(history: list[Record], lang: str, key: str) -> None:
-    """The item's records, oldest first, as plain table cells (evidence links only when they are http(s))."""
+def timeline(history: list[Record], lang: str) -> None:
+    """The item's records, newest first. Evidence, notes and names are user text: shown with ``st.text`` (never
+    Markdown or HTML); evidence that is a plain http(s) address also gets a link button that opens it."""
     if not history:
         st.caption(t("progress.no_history", lang))
         return
-    st.dataframe(
-        _history_table(history, lang), hide_index=True, width="stretch", key=key,
-        column_config={
-            "id": st.column_config.TextColumn("#"),
-            "status": st.column_config.TextColumn(t("col.status", lang)),
-            "as_of": st.column_config.TextColumn(t("col.as_of", lang)),
-            "evidence": st.column_config.TextColumn(t("col.evidence", lang)),
-            "link": st.column_config.LinkColumn(t("col.link", lang), display_text=t("col.open", lang)),
-            "note": st.column_config.TextColumn(t("col.note", lang)),
-            "user": st.column_config.TextColumn(t("col.user", lang)),
-            "recorded_at": st.column_config.TextColumn(t("col.recorded_at", lang)),
-            "kind": st.column_config.TextColumn(t("col.kind", lang)),
-            "in_force": st.column_config.TextColumn(t("col.in_force", lang)),
-        })
+    for r in reversed(history):
+        with st.container(border=True):
+            head = f"#{r.id} · {status_text(r.status, lang)} · {t('col.as_of', lang)} {r.as_of.isoformat()}"
+            st.markdown(f"**{head}**" if r.effective else f"~~{head}~~")
+            st.text(f"{t('col.evidence', lang)}: {r.evidence}")
+            if r.note:
+                st.text(f"{t('col.note', lang)}: {r.note}")
+            st.text(f"{t('col.user', lang)}: {r.user} · {r.recorded_at.strftime('%Y-%m-%d %H:%M UTC')} · "
+                    f"{kind_text(r, lang)}")
+            if not r.effective:
+                st.caption(t("record.superseded", lang, by=r.superseded_by))
+            link = safe_link(r.evidence)
+            if link:
+                st.link_button(t("col.open", lang), link)
 
 
 def item_progress(store: Store | None, row: pd.Series, user: User | None, lang: str, as_of: date) -> None:
@@ -211,7 +203,8 @@ def item_progress(store: Store | None, row: pd.Series, user: User | None, lang: 
     except StoreUnavailable:
         st.caption(t("progress.unavailable", lang))
         return
-    timeline(history, lang, key=f"timeline_{item_id}")
+    st.markdown(f"**{t('progress.timeline', lang)}**")
+    timeline(history, lang)
     if user is None:
         return
     if not store.may_edit(user, item_id):
