@@ -6,9 +6,11 @@ never put words in the plan's mouth. A bad file is rejected with its name and th
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -77,7 +79,7 @@ class Tour(BaseModel):
         return self.steps.index(self.step(step_id))
 
 
-def _where(err: dict, raw_steps: object) -> str:
+def _where(err: Mapping[str, Any], raw_steps: object) -> str:
     loc = list(err["loc"])
     if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
         i = loc[1]
@@ -144,12 +146,9 @@ def load_tour(path: Path | str = DEFAULT_TOUR_PATH, plan: PlanIndex | None = Non
     return tour
 
 
-def framed_item_ids(step: TourStep, frame: "object") -> list[str]:
+def framed_item_ids(step: TourStep, df: pd.DataFrame) -> list[str]:
     """Ids of the catalogue items a step highlights: the listed items, else those of its part,
-    chapter or district (all that apply, combined with AND). ``frame`` is the catalogue frame."""
-    import pandas as pd
-
-    df = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
+    chapter or district (all that apply, combined with AND). ``df`` is the catalogue frame."""
     if step.frame.items:
         return [i for i in step.frame.items if i in set(df["id"])]
     mask = pd.Series(True, index=df.index)
