@@ -19,14 +19,22 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def check_file_target(path: Path) -> None:
+    """Fail early (before minutes of rendering) when ``path`` plainly cannot be written."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: cannot write: the directory {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise OutputError(f"{path}: cannot write: no permission to write in {path.parent}")
+
+
 def write_file_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
     path = Path(path)
     parent = path.parent
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory; give a file name")
-    if not parent.is_dir():
-        raise OutputError(f"{path}: cannot write: the directory {parent} does not exist")
+    check_file_target(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=parent)
     except OSError as exc:

@@ -79,7 +79,8 @@ def site_data(tour: Tour) -> dict[str, Any]:
         steps.append({"id": s.id, "title_zh": s.title_zh, "title_en": s.title_en, "quote": s.quote.text,
                       "para": s.quote.paragraph_id, "district": s.frame.district,
                       "items": framed_item_ids(s, frame)})
-    cited = {i["para"] for i in items} | {f["properties"]["para"] for f in features} | {s["para"] for s in steps}
+    cited: set[str] = ({str(i["para"]) for i in items} | {str(f["properties"]["para"]) for f in features}
+                       | {str(s["para"]) for s in steps})
     boundary = "; ".join(sorted(set(districts["boundary_source"])))
     return {
         "bounds": [round(float(v), 5) for v in districts.total_bounds],

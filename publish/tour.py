@@ -118,6 +118,13 @@ def check_tour(tour: Tour, plan: PlanIndex, item_ids: Iterable[str]) -> list[str
     return problems
 
 
+def _listing(problems: list[str]) -> str:
+    """One line for one problem; a count and one line each when there are more."""
+    if len(problems) == 1:
+        return f"invalid tour: {problems[0]}"
+    return f"invalid tour ({len(problems)} problems):\n" + "\n".join(problems)
+
+
 def load_tour(path: Path | str = DEFAULT_TOUR_PATH, plan: PlanIndex | None = None,
               item_ids: Iterable[str] | None = None) -> Tour:
     """Read and check a tour file; raise ``TourError`` listing every problem with file and step."""
@@ -134,15 +141,15 @@ def load_tour(path: Path | str = DEFAULT_TOUR_PATH, plan: PlanIndex | None = Non
     try:
         tour = Tour.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{name}: {_where(e, raw.get('steps'))}: {e['msg']}" for e in exc.errors()]
-        raise TourError("invalid tour:\n" + "\n".join(lines)) from None
+        raise TourError(_listing([f"{name}: {_where(e, raw.get('steps'))}: {e['msg']}" for e in exc.errors()])) \
+            from None
     if item_ids is None:
         from layers.catalogue import load_catalogue
 
         item_ids = [i.id for i in load_catalogue()]
     problems = check_tour(tour, plan or load_plan(), item_ids)
     if problems:
-        raise TourError("invalid tour:\n" + "\n".join(f"{name}: {p}" for p in problems))
+        raise TourError(_listing([f"{name}: {p}" for p in problems]))
     return tour
 
 
