@@ -13,9 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")  # no display on a server; must precede pyplot
 
@@ -25,6 +27,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.font_manager import fontManager  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.patches import Polygon as MplPolygon  # noqa: E402
+from shapely.geometry.base import BaseGeometry  # noqa: E402
 
 import settings  # noqa: E402
 from geo.boundaries import display_districts  # noqa: E402
@@ -153,6 +157,13 @@ def _footer(fig: Figure, area: HandoutArea, today: date, page: int) -> None:
     fig.text(0.94, 0.025, f"第 {page} 页 Page {page}", fontsize=6.5, color="#555", ha="right")
 
 
+def _fill(ax: plt.Axes, geom: BaseGeometry, **style: Any) -> None:
+    """A polygon's outer rings as matplotlib patches (drawn once with the page, unlike GeoSeries.plot,
+    which redraws the whole figure on every call)."""
+    for poly in getattr(geom, "geoms", [geom]):
+        ax.add_patch(MplPolygon(np.asarray(poly.exterior.coords), closed=True, **style))
+
+
 def _draw_map(ax: plt.Axes, area: HandoutArea, items: gpd.GeoDataFrame, numbered: bool) -> None:
     """Districts for context, the area highlighted, each item drawn as its grade allows;
     ``numbered`` writes each item's row number in the table beside it."""
@@ -160,12 +171,11 @@ def _draw_map(ax: plt.Axes, area: HandoutArea, items: gpd.GeoDataFrame, numbered
 
     districts = display_districts()
     sel = districts[districts["id"] == area.district_id] if area.district_id else districts
-    districts.plot(ax=ax, facecolor="#f7f4ea", edgecolor="#888", linewidth=0.5, zorder=1)
-    approx = districts[districts["boundary_approximate"]]
-    if not approx.empty:
-        approx.boundary.plot(ax=ax, color="#888", linewidth=0.6, linestyle=(0, (4, 3)), zorder=2)
+    for geom, approximate in zip(districts.geometry, districts["boundary_approximate"], strict=True):
+        _fill(ax, geom, facecolor="#f7f4ea", edgecolor="#888", linewidth=0.6 if approximate else 0.5,
+              linestyle=(0, (4, 3)) if approximate else "solid", zorder=1)
     if area.district_id:
-        sel.plot(ax=ax, facecolor="#f4e3b5", edgecolor="#333", linewidth=1.2, zorder=2)
+        _fill(ax, sel.geometry.iloc[0], facecolor="#f4e3b5", edgecolor="#333", linewidth=1.2, zorder=2)
     for _, row in districts.iterrows():
         pt = row.geometry.representative_point()
         ax.annotate(f"{row['name_zh']}\n{row['name_en']}", (pt.x, pt.y), ha="center", va="center",
@@ -178,11 +188,13 @@ def _draw_map(ax: plt.Axes, area: HandoutArea, items: gpd.GeoDataFrame, numbered
         colour = GROUP_COLOURS[row["group"]]
         prec = row["precision"]
         if prec in FUZZY and shape.geom_type in ("Polygon", "MultiPolygon"):
-            gpd.GeoSeries([shape]).plot(ax=ax, facecolor=colour, alpha=0.12, edgecolor="none", zorder=3)
-            gpd.GeoSeries([shape.boundary]).plot(ax=ax, color=colour, linewidth=0.8, linestyle=(0, (4, 3)), zorder=3)
+            _fill(ax, shape, facecolor=colour, alpha=0.12, edgecolor="none", zorder=3)
+            _fill(ax, shape, facecolor="none", edgecolor=colour, linewidth=0.8, linestyle=(0, (4, 3)), zorder=3)
         elif shape.geom_type in ("LineString", "MultiLineString"):
             style = (0, (6, 4)) if prec == "schematic" else "solid"
-            gpd.GeoSeries([shape]).plot(ax=ax, color=colour, linewidth=1.6, linestyle=style, zorder=4)
+            for part in getattr(shape, "geoms", [shape]):
+                xs, ys = part.xy
+                ax.plot(xs, ys, color=colour, linewidth=1.6, linestyle=style, zorder=4)
         else:
             pt = shape if shape.geom_type == "Point" else shape.representative_point()
             if prec == "exact":
