@@ -7,14 +7,14 @@
       district: "区", search: "搜索", reset: "清除筛选", all: "全部", positioning: "功能定位(专栏4原文)",
       count: function (n, d) { return "共 " + n + " 项,图上 " + d + " 项"; }, notLocated: "未定位",
       hint: "翻页键、方向键切换步骤", step: "步骤", name: "名称", wording: "规划表述", quote: "原文", source: "出处",
-      districts: "所在区", precision: "定位精度", locsrc: "位置来源", levelTip: "项仅知所在区" },
+      districts: "所在区", precision: "定位精度", locsrc: "位置来源", levelTip: "项仅知所在区", unknownStep: "链接中的导览步骤不存在:" },
     en: { title: "Map of Shenzhen's 14th Five-Year Plan", other: "中文", part: "Part", chapter: "Chapter",
       stage: "Plan stage", category: "Category", district: "District", search: "Search", reset: "Clear filters",
       all: "All", positioning: "Positioning (the plan's 专栏4, verbatim)",
       count: function (n, d) { return n + " items, " + d + " on the map"; }, notLocated: "not located",
       hint: "PageDown/PageUp or arrow keys step", step: "Step", name: "Name", wording: "Plan wording",
       quote: "Quote", source: "Source", districts: "Districts", precision: "Precision", locsrc: "Location source",
-      levelTip: "items known only to district level" }
+      levelTip: "items known only to district level", unknownStep: "The link names no such tour step: " }
   };
   var st = { lang: "zh", step: -1, district: null, f: { part: "", chapter: "", stage: "", cat: "", district: "", q: "" } };
   function t(k) { return T[st.lang][k]; }
@@ -208,6 +208,7 @@
   function goStep(i, fromHash) {
     if (i < 0 || i >= steps.length) { return; }
     st.step = i;
+    $("tour-notice").hidden = true;
     var s = steps[i];
     hlGroup.clearLayers();
     var bounds = null;
@@ -245,6 +246,8 @@
     if (lang !== st.lang) { setLang(lang, true); }
     if (params.step) {
       for (var i = 0; i < steps.length; i++) { if (steps[i].id === params.step) { if (i !== st.step) { goStep(i, true); } return; } }
+      $("tour-notice").textContent = t("unknownStep") + params.step;
+      $("tour-notice").hidden = false;
     }
   }
   function setLang(lang, fromHash) {
