@@ -52,7 +52,9 @@ def fpage(browser):
 
 def data(index: Path) -> dict:
     html = index.read_text(encoding="utf-8")
-    return json.loads(re.search(r'type="application/json">(.*?)</script>', html, re.S).group(1))
+    m = re.search(r'type="application/json">(.*?)</script>', html, re.S)
+    assert m, "the page carries its data"
+    return json.loads(m.group(1))
 
 
 def shown(page) -> int:
