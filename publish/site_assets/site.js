@@ -129,31 +129,52 @@
     box.replaceChildren(card(it));
     box.hidden = false;
   }
-  function render() {
-    itemGroup.clearLayers();
-    badgeGroup.clearLayers();
-    var shown = items.filter(passes), drawn = 0, level = {};
+  function buildList() {
+    // one entry per item, built once per language; filtering only hides and shows them
     var list = $("list");
     list.replaceChildren();
-    shown.forEach(function (it) {
-      if (it.layer) { itemGroup.addLayer(it.layer); drawn += 1; }
-      if (it.prec === "district") { it.districts.forEach(function (d) { level[d] = (level[d] || 0) + 1; }); }
+    items.forEach(function (it) {
       var li = el("li", null, it.zh);
       li.dataset.id = it.id;
       li.appendChild(el("span", "en", it.en));
       if (!it.layer) { li.appendChild(el("span", "nl", it.prec === "district" ? pair(D.precisions.district) : t("notLocated"))); }
       li.addEventListener("click", function () { focusItem(it); });
+      it.li = li;
       list.appendChild(li);
     });
-    Object.keys(level).forEach(function (d) {
-      var badge = el("div", "district-badge", String(level[d]));
-      badge.title = level[d] + " " + t("levelTip");
-      var p = D.labelPoints[d];
-      L.marker([p[1], p[0]], { icon: L.divIcon({ html: badge, className: "sz-icon", iconSize: [26, 26], iconAnchor: [13, -12] }) })
-        .addTo(badgeGroup);
+  }
+  var badges = {};
+  function render() {
+    // only what changes is touched: layers in or out, entries shown or hidden, badge counts
+    var shown = 0, drawn = 0, level = {};
+    items.forEach(function (it) {
+      var ok = passes(it);
+      if (it.li) { it.li.hidden = !ok; }
+      if (ok) {
+        shown += 1;
+        if (it.prec === "district") { it.districts.forEach(function (d) { level[d] = (level[d] || 0) + 1; }); }
+      }
+      if (it.layer) {
+        if (ok) { drawn += 1; }
+        if (ok && !it.onMap) { itemGroup.addLayer(it.layer); it.onMap = true; }
+        else if (!ok && it.onMap) { itemGroup.removeLayer(it.layer); it.onMap = false; }
+      }
     });
-    $("count").textContent = t("count")(shown.length, drawn);
-    $("count").dataset.shown = String(shown.length);
+    Object.keys(D.labelPoints).forEach(function (d) {
+      var n = level[d] || 0, b = badges[d];
+      if (!b && n) {
+        var box = el("div", "district-badge");
+        var p = D.labelPoints[d];
+        b = badges[d] = { box: box, marker: L.marker([p[1], p[0]], { icon: L.divIcon({ html: box, className: "sz-icon", iconSize: [26, 26], iconAnchor: [13, -12] }) }) };
+      }
+      if (!b) { return; }
+      b.box.textContent = String(n);
+      b.box.title = n + " " + t("levelTip");
+      if (n && !badgeGroup.hasLayer(b.marker)) { badgeGroup.addLayer(b.marker); }
+      else if (!n && badgeGroup.hasLayer(b.marker)) { badgeGroup.removeLayer(b.marker); }
+    });
+    $("count").textContent = t("count")(shown, drawn);
+    $("count").dataset.shown = String(shown);
   }
 
   function fillSelect(id, key, options) {
@@ -258,6 +279,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-t]"), function (e) { e.textContent = t(e.getAttribute("data-t")); });
     $("f-q").placeholder = st.lang === "zh" ? "名称 Name" : "Name 名称";
     fillFilters();
+    buildList();
     render();
     renderTour();
     if (st.district) { showDistrict(st.district); }
@@ -293,5 +315,8 @@
   setLang("zh", true);
   readHash();
   renderTour();
+  // For the benchmark (the same hooks as its hand-written baseline page): filter by name, rendered flag.
+  window.applyFilter = function (q) { st.f.q = q; $("f-q").value = q; render(); };
+  window.__rendered = true;
   document.body.dataset.ready = "1";
 })();
