@@ -110,3 +110,8 @@ def test_cli_bad_input_is_one_line_and_writes_nothing(tmp_path):
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert "cannot write" in r.stderr
+
+
+def test_unknown_language_is_a_clear_error():
+    with pytest.raises(HandoutError, match="unknown language 'fr'; use zh or en"):
+        handout_pdf("futian", lang="fr")
