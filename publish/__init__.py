@@ -1,0 +1,1 @@
+"""Briefing material built from the same data as the app: the tour, the PDF handout and the static site."""
