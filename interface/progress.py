@@ -18,11 +18,12 @@ import pandas as pd
 import streamlit as st
 
 import settings
+from district_profiles import load_profiles
 from layers.schema import DISTRICT_IDS
 from tracking import Conflict, PermissionDenied, Record, Store, StoreUnavailable, User, ValidationError, spreadsheet
 from tracking.frame import OUTCOME_COLOURS, outcome_counts, outcome_label, status_counts, tracked_label
 from tracking.spreadsheet import ItemInfo
-from tracking.store import today_shenzhen
+from tracking.store import default_url, today_shenzhen
 from tracking.vocab import PLAN_START, STATUS_KEYS, TARGETS
 from ui_text import t
 
@@ -35,15 +36,16 @@ AUTH_KEY = "auth"
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(catalogue: tuple[tuple[str, tuple[str, ...]], ...]) -> Store:
-    """One store per server process (a failure is not cached, so a database that comes back is used again)."""
-    return Store.open(catalogue=dict(catalogue))
+def _open_store(url: str, catalogue: tuple[tuple[str, tuple[str, ...]], ...]) -> Store:
+    """One store per database and server process (a failure is not cached, so a database that comes back is
+    used again)."""
+    return Store.open(url, catalogue=dict(catalogue))
 
 
 def progress_store(catalogue: Mapping[str, tuple[str, ...]]) -> tuple[Store | None, str | None]:
     """(store, None), or (None, one-line reason) when the database cannot be reached: the map stays read-only."""
     try:
-        return _open_store(tuple(sorted(catalogue.items()))), None
+        return _open_store(default_url(), tuple(sorted(catalogue.items()))), None
     except StoreUnavailable as exc:
         log.warning("progress database unavailable: %s", exc)
         return None, exc.reason
@@ -113,7 +115,11 @@ def sign_out() -> None:
 
 def account_text(user: User, lang: str) -> str:
     role = t(f"role.{user.role}", lang)
-    return f"{user.name} · {role}" + (f" · {user.district}" if user.district else "")
+    if not user.district:
+        return f"{user.name} · {role}"
+    p = load_profiles().get(user.district)
+    name = (p.name_zh if lang == "zh" else p.name_en) if p else user.district
+    return f"{user.name} · {role} · {name}"
 
 
 def sign_in_box(store: Store | None, reason: str | None, lang: str) -> User | None:
@@ -283,9 +289,10 @@ def outcome_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
                          "colour": [OUTCOME_COLOURS[k] for k in counts.index]})
     order = list(data["outcome"])
     return (alt.Chart(data).mark_bar()
-            .encode(y=alt.Y("outcome:N", sort=order, title=None), x=alt.X("items:Q", title=t("col.items", lang)),
+            .encode(y=alt.Y("outcome:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=240)),
+                    x=alt.X("items:Q", title=t("col.items", lang)),
                     color=alt.Color("colour:N", scale=None), tooltip=["outcome", "items"])
-            .properties(height=32 * len(order)))
+            .properties(height=alt.Step(30)))
 
 
 def outcome_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
