@@ -304,6 +304,7 @@ async def drive(url: str, n: int, changes: int, think: tuple[float, float], ramp
     held_rss = rss_bytes(server_pid)[0] if server_pid is not None else 0
     peak_rss = max(peak_rss, held_rss)
     cpu = cpu_seconds(server_pid) - before_cpu if server_pid is not None else 0.0
+    busy_s = time.perf_counter() - started
     progress.leave.set()
     done, pending = await asyncio.wait(tasks, timeout=30)
     for t in pending:
@@ -317,6 +318,7 @@ async def drive(url: str, n: int, changes: int, think: tuple[float, float], ramp
     change_bytes = [r.bytes_received for s in results for r in s.reruns if r.kind == "filter"]
     summary: dict = {
         "sessions": n, "changes_per_session": changes, "think_s": list(think), "ramp_s": ramp_s,
+        "load_average_1min": round(os.getloadavg()[0], 2),  # other work on the machine shows up here
         "wall_s": round(wall, 2), "reruns": len(opens) + len(changes_s), "errors": len(errors),
         "error_samples": errors[:10],
         "open_p50_ms": _ms(percentile(opens, 50)), "open_p95_ms": _ms(percentile(opens, 95)),
@@ -329,7 +331,7 @@ async def drive(url: str, n: int, changes: int, think: tuple[float, float], ramp
         summary.update({
             "rss_before_mb": _mb(before_rss), "rss_with_sessions_mb": _mb(held_rss), "rss_peak_mb": _mb(peak_rss),
             "mb_per_session": round((held_rss - before_rss) / n / 2**20, 2) if n else None,
-            "server_cpu_s": round(cpu, 2),
+            "server_cpu_s": round(cpu, 2), "server_cpu_share": round(cpu / busy_s, 2) if busy_s else None,
             "server_cpu_ms_per_rerun": round(1000 * cpu / max(1, len(opens) + len(changes_s)), 1),
         })
     return summary

@@ -64,7 +64,7 @@ class Cluster:
 
 
 def nginx_binary() -> str | None:
-    """Debian's nginx (``apt-get install nginx-light`` or ``nginx``), or None when it is not installed."""
+    """Debian's nginx (``apt-get install nginx``), or None when it is not installed."""
     found = shutil.which("nginx")
     if found is None and os.access("/usr/sbin/nginx", os.X_OK):  # not on a non-root PATH
         found = "/usr/sbin/nginx"
@@ -115,7 +115,7 @@ def cluster(instances: int = 2, port: int | None = None, script: Path = ROOT / "
     """Start ``instances`` app servers and nginx in front of them on 127.0.0.1; stop them all on exit."""
     nginx = nginx_binary()
     if nginx is None:
-        raise ClusterError("nginx is not installed (Debian: apt-get install nginx-light)")
+        raise ClusterError("nginx is not installed (Debian: apt-get install nginx)")
     if not 1 <= instances <= 16:
         raise ValueError(f"instances must be 1..16, not {instances}")
     with ExitStack() as stack:

@@ -1,6 +1,6 @@
 """Two app instances behind nginx (deploy/cluster.py): health, page, a full websocket session, sticky routing.
 
-Skipped when nginx is not installed, unless REQUIRE_NGINX=1 (then it fails). Debian: apt-get install nginx-light.
+Skipped when nginx is not installed, unless REQUIRE_NGINX=1 (then it fails). Debian: apt-get install nginx.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def proxied() -> Iterator[Cluster]:
     if nginx_binary() is None:
         if os.environ.get("REQUIRE_NGINX"):
             pytest.fail("nginx is required for the proxy tests (REQUIRE_NGINX is set) but is not installed")
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+        pytest.skip("nginx is not installed (apt-get install nginx)")
     with cluster(2) as c:
         yield c
 
