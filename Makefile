@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint browser bench build-data
+.PHONY: run test lint browser bench load build-data
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(STAMP) browser
 
 bench: $(STAMP) browser
 	$(PY) -m bench.run
+
+# Many visitors at once against one server over Streamlit's own websocket protocol, no browsers (bench/README.md).
+load: $(STAMP)
+	$(PY) -m bench.load
 
 # Regenerate committed data from its sources (needs ../shared for the OSM extract).
 build-data: $(STAMP)

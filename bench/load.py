@@ -19,6 +19,7 @@ loopback addresses only.
 
     .venv/bin/python -m bench.load                       # N = 1, 5, 10, 20, 50 against a fresh server each
     .venv/bin/python -m bench.load --sessions 10 --changes 3 --think 0
+    .venv/bin/python -m bench.load --instances 2          # the same through nginx to two instances
     .venv/bin/python -m bench.load --url http://127.0.0.1:8080 --sessions 2   # an already running server or proxy
 """
 from __future__ import annotations
@@ -103,6 +104,7 @@ class SimulatedSession:
         self.states: dict[str, WidgetState] = {}  # widget id -> value sent with every rerun, as the frontend does
         self.cached: set[str] = set()
         self.app_errors: list[str] = []
+        self.texts: list[str] = []  # the Markdown texts of the last run, to check what it showed
 
     async def open(self) -> Rerun:
         """Load the page, open the websocket and run the script once, as a browser opening the app does."""
@@ -160,6 +162,7 @@ class SimulatedSession:
         cs.context_info.timezone = "Asia/Shanghai"
         cs.context_info.locale = "zh-CN"
         cs.context_info.url = self.base_url + "/" + (f"?{self.query_string}" if self.query_string else "")
+        self.texts = []
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         received = count = 0
@@ -200,7 +203,9 @@ class SimulatedSession:
         elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
             element = fm.delta.new_element
             etype = element.WhichOneof("type")
-            if etype == "exception":
+            if etype == "markdown":
+                self.texts.append(element.markdown.body)
+            elif etype == "exception":
                 self.app_errors.append(f"{element.exception.type}: {element.exception.message}")
             elif etype == "multiselect":
                 key = user_key(element.multiselect.id)
@@ -285,12 +290,15 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 
 async def drive(url: str, n: int, changes: int, think: tuple[float, float], ramp_s: float, timeout_s: float,
-                seed: int, server_pid: int | None = None) -> dict:
-    """Run ``n`` concurrent sessions against ``url`` and summarise them (memory only when ``server_pid`` is given)."""
+                seed: int, server_pids: Sequence[int] = ()) -> dict:
+    """Run ``n`` concurrent sessions against ``url`` and summarise them.
+
+    Memory and CPU are read from ``server_pids`` (summed: several instances behind a proxy count together).
+    """
     rng = random.Random(seed)
     progress = Progress()
-    before_rss = rss_bytes(server_pid)[0] if server_pid is not None else 0
-    before_cpu = cpu_seconds(server_pid) if server_pid is not None else 0.0
+    before_rss = sum(rss_bytes(pid)[0] for pid in server_pids)
+    before_cpu = sum(cpu_seconds(pid) for pid in server_pids)
     peak_rss = before_rss
     started = time.perf_counter()
     tasks = [asyncio.create_task(one_session(i, url, changes, think, ramp_s * i / max(n, 1), timeout_s,
@@ -298,12 +306,12 @@ async def drive(url: str, n: int, changes: int, think: tuple[float, float], ramp
     # Every rerun has its own timeout, so this bound is only reached if something hangs outside them.
     overall = ramp_s + (changes + 1) * (think[1] + timeout_s) + 10
     while progress.finished < n and time.perf_counter() - started < overall:
-        if server_pid is not None:
-            peak_rss = max(peak_rss, rss_bytes(server_pid)[0])
+        if server_pids:
+            peak_rss = max(peak_rss, sum(rss_bytes(pid)[0] for pid in server_pids))
         await asyncio.sleep(0.2)
-    held_rss = rss_bytes(server_pid)[0] if server_pid is not None else 0
+    held_rss = sum(rss_bytes(pid)[0] for pid in server_pids)
     peak_rss = max(peak_rss, held_rss)
-    cpu = cpu_seconds(server_pid) - before_cpu if server_pid is not None else 0.0
+    cpu = sum(cpu_seconds(pid) for pid in server_pids) - before_cpu
     busy_s = time.perf_counter() - started
     progress.leave.set()
     done, pending = await asyncio.wait(tasks, timeout=30)
@@ -327,8 +335,9 @@ async def drive(url: str, n: int, changes: int, think: tuple[float, float], ramp
         "kib_per_filter_rerun": round(statistics.mean(change_bytes) / 1024, 1) if change_bytes else None,
         "samples_ms": {"open": [_ms(v) for v in opens], "filter": [_ms(v) for v in changes_s]},
     }
-    if server_pid is not None:
+    if server_pids:
         summary.update({
+            "instances": len(server_pids),
             "rss_before_mb": _mb(before_rss), "rss_with_sessions_mb": _mb(held_rss), "rss_peak_mb": _mb(peak_rss),
             "mb_per_session": round((held_rss - before_rss) / n / 2**20, 2) if n else None,
             "server_cpu_s": round(cpu, 2), "server_cpu_share": round(cpu / busy_s, 2) if busy_s else None,
@@ -346,21 +355,31 @@ def _mb(n: int) -> float:
 
 
 def measure(sessions: Sequence[int], changes: int, think: tuple[float, float], ramp_s: float, timeout_s: float,
-            seed: int) -> list[dict]:
-    """For each N, a fresh server: warm it with one session, then drive N sessions and read its memory and CPU.
+            seed: int, instances: int = 1) -> list[dict]:
+    """For each N, fresh servers: warm each with one session, then drive N sessions and read memory and CPU.
 
-    A fresh server per N keeps one run's leftovers (sessions kept for reconnection, grown heaps) out of the next.
+    Fresh servers per N keep one run's leftovers (sessions kept for reconnection, grown heaps) out of the next.
+    With ``instances`` > 1 the sessions go through nginx to that many instances (deploy/cluster.py).
     """
     from bench.servers import streamlit_server
+    from deploy.cluster import cluster
 
     rows = []
     for n in sessions:
-        with streamlit_server(ROOT / "app.py", log_path=RESULTS / f"load-server-{n}.log") as (url, proc):
-            warm = asyncio.run(drive(url, 1, 0, (0.0, 0.0), 0.0, timeout_s, seed))
-            if warm["errors"]:
-                raise LoadError(f"the warm-up session failed: {warm['error_samples']}")
-            row = asyncio.run(drive(url, n, changes, think, ramp_s, timeout_s, seed, server_pid=proc.pid))
-            row["server_peak_rss_mb"] = _mb(rss_bytes(proc.pid)[1])
+        with contextlib.ExitStack() as stack:
+            if instances == 1:
+                url, proc = stack.enter_context(streamlit_server(ROOT / "app.py",
+                                                                 log_path=RESULTS / f"load-server-{n}.log"))
+                direct, pids = [url], [proc.pid]
+            else:
+                c = stack.enter_context(cluster(instances))
+                url, direct, pids = c.url, c.instances, c.instance_pids
+            for d in direct:
+                warm = asyncio.run(drive(d, 1, 0, (0.0, 0.0), 0.0, timeout_s, seed))
+                if warm["errors"]:
+                    raise LoadError(f"the warm-up session on {d} failed: {warm['error_samples']}")
+            row = asyncio.run(drive(url, n, changes, think, ramp_s, timeout_s, seed, server_pids=pids))
+            row["server_peak_rss_mb"] = _mb(sum(rss_bytes(pid)[1] for pid in pids))
         rows.append(row)
         print(table_line(row), flush=True)
     return rows
@@ -408,17 +427,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--ramp", type=float, default=5.0, help="seconds over which the sessions arrive (default 5)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds allowed for one rerun (default 60)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--instances", type=int, default=1,
+                    help="app instances behind nginx (deploy/cluster.py); default 1: one server, no proxy")
     ap.add_argument("--url", help="an already running server or proxy on loopback (no memory figures)")
     ap.add_argument("--output", type=Path, help="JSON file (default bench/results/load-<time>.json)")
     args = ap.parse_args(argv)
     if any(n < 1 or n > 500 for n in args.sessions) or not 0 <= args.changes <= 100:
         ap.error("--sessions must be 1..500 and --changes 0..100")
+    if not 1 <= args.instances <= 16:
+        ap.error("--instances must be 1..16")
     if args.url:
         try:
             loopback_only(args.url)
         except LoadError as exc:
             ap.error(str(exc))
     RESULTS.mkdir(parents=True, exist_ok=True)
+    where = args.url or (f"{args.instances} instances behind nginx" if args.instances > 1 else "one server")
+    print(f"{where}; {args.changes} filter changes per session, {args.think[0]:g}-{args.think[1]:g} s apart\n")
     print(TABLE_HEAD, flush=True)
     if args.url:
         rows = []
@@ -426,7 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append(asyncio.run(drive(args.url, n, args.changes, args.think, args.ramp, args.timeout, args.seed)))
             print(table_line(rows[-1]), flush=True)
     else:
-        rows = measure(args.sessions, args.changes, args.think, args.ramp, args.timeout, args.seed)
+        rows = measure(args.sessions, args.changes, args.think, args.ramp, args.timeout, args.seed, args.instances)
     cap = capacity(rows)
     print(f"\nfilter change p95 ≤ {TARGET_P95_S * 1000:.0f} ms with no errors up to: "
           + (f"{cap} sessions (of those run)" if cap else "none of the N run"))
@@ -436,6 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.output or RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "url": args.url,
+                               "instances": 1 if args.url else args.instances,
                                "target_p95_ms": TARGET_P95_S * 1000, "capacity_sessions": cap, "runs": rows},
                               ensure_ascii=False, indent=1))
     print(f"written: {out}")

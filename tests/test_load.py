@@ -6,8 +6,20 @@ import os
 
 import pytest
 
-from bench.load import LoadError, capacity, drive, loopback_only, parse_think, percentile, table_line, user_key
+from bench.load import (
+    LoadError,
+    SimulatedSession,
+    capacity,
+    drive,
+    loopback_only,
+    parse_think,
+    percentile,
+    pick_first,
+    table_line,
+    user_key,
+)
 from bench.servers import ROOT, streamlit_server
+from layers.locate import catalogue_frame
 
 
 def test_widget_ids_give_back_the_key_they_were_made_with() -> None:
@@ -53,7 +65,7 @@ def test_sessions_against_one_server_report_reruns_memory_and_cpu() -> None:
     log = ROOT / "build" / "load-test-server.log"
     with streamlit_server(ROOT / "app.py", log_path=log, timeout_s=120) as (url, proc):
         row = asyncio.run(drive(url, n=2, changes=2, think=(0.0, 0.2), ramp_s=0.2, timeout_s=120, seed=3,
-                                server_pid=proc.pid))
+                                server_pids=[proc.pid]))
     assert row["errors"] == 0, row["error_samples"]
     assert row["reruns"] == 6 and len(row["samples_ms"]["filter"]) == 4
     assert 0 < row["filter_p50_ms"] <= row["filter_p95_ms"] <= row["filter_max_ms"]
@@ -62,3 +74,27 @@ def test_sessions_against_one_server_report_reruns_memory_and_cpu() -> None:
     assert os.path.exists(log)
     line = table_line(row)
     assert line.startswith("| 2 | 6 | 0 |") and "MB" in line
+
+
+def test_a_simulated_filter_change_reaches_the_app() -> None:
+    """The widget value the client sends is the one the app filters by: the results count follows it."""
+    frame = catalogue_frame()
+    railways = int((frame["category"] == "railway").sum())
+    assert 0 < railways < len(frame)
+
+    async def visit(url: str) -> tuple[list[str], list[str], str]:
+        session = SimulatedSession(url, timeout_s=120)
+        try:
+            await session.open()
+            before = list(session.texts)
+            label = pick_first(session.options("f_categories"))
+            await session.choose("f_categories", [label])
+            return before, list(session.texts), session.query_string
+        finally:
+            await session.close()
+
+    with streamlit_server(ROOT / "app.py", log_path=ROOT / "build" / "load-test-server.log", timeout_s=120) as (url, _):
+        before, after, query = asyncio.run(visit(url))
+    assert any(f"共 {len(frame)} 项" in t for t in before)
+    assert any(f"共 {railways} 项" in t for t in after)
+    assert "railway" in query  # the app wrote the filter into the link, and the client keeps it like a browser
