@@ -386,8 +386,8 @@ def measure(sessions: Sequence[int], changes: int, think: tuple[float, float], r
 
 
 TABLE_HEAD = ("| sessions | reruns | errors | open p50 / p95 | filter change p50 / p95 (max) | server CPU per rerun "
-              "| server RSS before → with sessions (peak) | memory per session |\n"
-              "|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "| server RSS before → with sessions (peak) | memory per session | load average |\n"
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def table_line(row: dict) -> str:
@@ -399,7 +399,8 @@ def table_line(row: dict) -> str:
     per = f"{row['mb_per_session']:.1f} MB" if row.get("mb_per_session") is not None else "—"
     cpu = f"{row['server_cpu_ms_per_rerun']:.0f} ms" if "server_cpu_ms_per_rerun" in row else "—"
     return (f"| {row['sessions']} | {row['reruns']} | {row['errors']} | {ms('open_p50_ms')} / {ms('open_p95_ms')} ms "
-            f"| {ms('filter_p50_ms')} / {ms('filter_p95_ms')} ({ms('filter_max_ms')}) ms | {cpu} | {mem} | {per} |")
+            f"| {ms('filter_p50_ms')} / {ms('filter_p95_ms')} ({ms('filter_max_ms')}) ms | {cpu} | {mem} | {per} "
+            f"| {row.get('load_average_1min', '—')} |")
 
 
 def capacity(rows: Sequence[dict], target_ms: float = TARGET_P95_S * 1000) -> int | None:
