@@ -65,7 +65,7 @@ class LoadError(Exception):
 class Rerun:
     """One script run as the client saw it."""
 
-    kind: str  # "open" (the session's first run) or "filter"
+    kind: str  # "open" (the session's first run), "filter" or "reconnect"
     seconds: float
     bytes_received: int
     messages: int
@@ -105,6 +105,8 @@ class SimulatedSession:
         self.cached: set[str] = set()
         self.app_errors: list[str] = []
         self.texts: list[str] = []  # the Markdown texts of the last run, to check what it showed
+        self.session_id = ""  # the server's id for this session, sent with every run
+        self.cookies: dict[str, str] = {}
 
     async def open(self) -> Rerun:
         """Load the page, open the websocket and run the script once, as a browser opening the app does."""
@@ -118,16 +120,28 @@ class SimulatedSession:
         page = await asyncio.to_thread(get_page)
         if b'id="root"' not in page:
             raise LoadError(f"{self.base_url}/: the page is not the Streamlit app ({len(page)} bytes)")
-        cookies = {c.name: c.value or "" for c in jar}
-        protocols = [Subprotocol("streamlit")]
-        if XSRF_COOKIE in cookies:  # the frontend sends the cookie's token as the second subprotocol entry
-            protocols.append(Subprotocol(cookies[XSRF_COOKIE]))
+        self.cookies = {c.name: c.value or "" for c in jar}
+        await self._connect(resume=False)
+        return await self.rerun("open")
+
+    async def reconnect(self) -> Rerun:
+        """Drop the websocket and open a new one that asks to resume this session, as the frontend does after a
+        lost connection; then rerun. The server resumes the session only if it still holds it."""
+        await self.close()
+        await self._connect(resume=True)
+        return await self.rerun("reconnect")
+
+    async def _connect(self, resume: bool) -> None:
+        # The subprotocol entries carry the XSRF cookie's token and, to resume, the session's id (in that order).
+        protocols = [Subprotocol("streamlit"), Subprotocol(self.cookies.get(XSRF_COOKIE) or "-")]
+        if resume and self.session_id:
+            protocols.append(Subprotocol(self.session_id))
+        cookies = self.cookies
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
         ws_url = "ws" + self.base_url[len("http"):] + "/_stcore/stream"
         self.ws = await connect(ws_url, subprotocols=protocols, origin=Origin(self.base_url),
                                 additional_headers=headers, max_size=None, open_timeout=self.timeout_s,
                                 ping_interval=None, compression=None)
-        return await self.rerun("open")
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -198,6 +212,7 @@ class SimulatedSession:
         kind = fm.WhichOneof("type")
         if kind == "new_session":
             self.page_script_hash = fm.new_session.page_script_hash
+            self.session_id = fm.new_session.initialize.session_id
         elif kind == "page_info_changed":
             self.query_string = fm.page_info_changed.query_string
         elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":

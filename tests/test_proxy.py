@@ -14,8 +14,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.load import drive
+from bench.load import SimulatedSession, drive, pick_first
 from deploy.cluster import Cluster, cluster, nginx_binary, render_site
+from layers.locate import catalogue_frame
 
 ROUTE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -82,6 +83,32 @@ def test_websocket_sessions_complete_script_runs_through_the_proxy(proxied: Clus
     streams = [line for line in (proxied.prefix / "access.log").read_text().splitlines()
                if '"GET /_stcore/stream HTTP/1.1" 101' in line]
     assert len(streams) >= 2
+
+
+def test_a_dropped_connection_resumes_its_session_and_filters_through_the_proxy(proxied: Cluster) -> None:
+    """After a lost websocket the browser reconnects asking for its session: the proxy must send it to the
+    instance that holds it, where the filter chosen before is still set."""
+    frame = catalogue_frame()
+    railways = int((frame["category"] == "railway").sum())
+
+    async def visit() -> tuple[str, str, list[str]]:
+        session = SimulatedSession(proxied.url, timeout_s=120)
+        try:
+            await session.open()
+            first = session.session_id
+            await session.choose("f_categories", [pick_first(session.options("f_categories"))])
+            # Send neither the widget value nor the link again: the filter has to come from the resumed session.
+            session.states.clear()
+            session.query_string = ""
+            await session.reconnect()
+            return first, session.session_id, session.texts
+        finally:
+            await session.close()
+
+    for _ in range(3):  # three visitors, so that both instances are likely to be involved
+        first, resumed, texts = asyncio.run(visit())
+        assert first and resumed == first
+        assert any(f"共 {railways} 项" in t for t in texts), texts
 
 
 def test_each_browser_stays_on_one_instance_and_browsers_are_spread(proxied: Cluster) -> None:
