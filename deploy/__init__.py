@@ -1,0 +1,1 @@
+"""Running several instances of the app behind nginx (``python -m deploy.cluster``)."""
