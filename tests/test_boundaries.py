@@ -11,8 +11,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 import settings
 from geo import checks
-from geo.boundaries import (display_districts, districts_for, load_districts, nearest_district,
-                            official_vs_computed)
+from geo.boundaries import display_districts, districts_for, load_districts, nearest_district, official_vs_computed
 
 IDS = [
     "futian", "luohu", "yantian", "nanshan", "baoan", "longgang",

@@ -42,7 +42,7 @@ def test_export_districts(tmp_path):
         assert isinstance(p["boundary_approximate"], bool)
         geom = shape(f["geometry"])
         minx, miny, maxx, maxy = geom.bounds
-        assert 113.7 < minx and maxx < 115.5 and 22.3 < miny and maxy < 23.1  # WGS84 degrees around Shenzhen
+        assert minx > 113.7 and maxx < 115.5 and miny > 22.3 and maxy < 23.1  # WGS84 degrees around Shenzhen
         shapes.append(geom)
     assert [f["properties"]["boundary_approximate"] for f in feats].count(True) == 1  # Shenshan
     for i, a in enumerate(shapes):

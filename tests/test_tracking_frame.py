@@ -1,7 +1,7 @@
 """Tracked progress joined to the catalogue: the columns filters, map colours, charts and exports read."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
@@ -11,7 +11,7 @@ from tracking.store import Record
 
 def _record(item_id: str, status: str, as_of: date, rid: int = 1) -> Record:
     return Record(id=rid, item_id=item_id, seq=1, kind="record", status=status, as_of=as_of, evidence="doc 1",
-                  note="", user="lg", recorded_at=datetime(2025, 1, 2, tzinfo=timezone.utc), corrects=None,
+                  note="", user="lg", recorded_at=datetime(2025, 1, 2, tzinfo=UTC), corrects=None,
                   reverts_to=None)
 
 

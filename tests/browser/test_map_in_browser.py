@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from tests.browser.conftest import map_frame
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
