@@ -2,6 +2,7 @@
 signing in, recording, two editors at once, refusals, a read-only deployment and a database that is down."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -19,7 +20,7 @@ FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch) -> Store:
+def db(tmp_path, monkeypatch) -> Iterator[Store]:
     url = f"sqlite:///{tmp_path / 'progress.sqlite3'}"
     monkeypatch.setenv(settings.DATABASE_URL_ENV, url)
     store = Store.open(url, hasher=FAST)

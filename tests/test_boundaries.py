@@ -17,7 +17,8 @@ IDS = [
     "futian", "luohu", "yantian", "nanshan", "baoan", "longgang",
     "longhua", "pingshan", "guangming", "dapeng", "shenshan",
 ]
-NAMES_ZH = ["福田区", "罗湖区", "盐田区", "南山区", "宝安区", "龙岗区", "龙华区", "坪山区", "光明区", "大鹏新区", "深汕特别合作区"]
+NAMES_ZH = ["福田区", "罗湖区", "盐田区", "南山区", "宝安区", "龙岗区", "龙华区", "坪山区", "光明区", "大鹏新区",
+            "深汕特别合作区"]
 
 # Allowed |computed - official| / official. 15% for districts taken as published; wider where
 # the source's coastline is drawn offshore (see geo/PROVENANCE.md), 10% for the constructed zone.
@@ -182,7 +183,8 @@ def test_committed_file_is_compact_and_rounded():
 def test_provenance_table_matches_file(districts):
     doc = (settings.ROOT / "geo" / "PROVENANCE.md").read_text(encoding="utf-8")
     for _, row in districts.iterrows():
-        assert re.search(rf"\| {row['id']} \|[^\n]*\| {row['area_km2']:.1f} \| {row['official_area_km2']:.1f} \|", doc), row["id"]
+        line = rf"\| {row['id']} \|[^\n]*\| {row['area_km2']:.1f} \| {row['official_area_km2']:.1f} \|"
+        assert re.search(line, doc), row["id"]
 
 
 # --- the checks themselves ----------------------------------------------------------------------
@@ -204,7 +206,8 @@ def test_checks_report_overlaps_and_invalid_shapes():
 def test_checks_extent():
     assert checks.in_study_extent(114.06, 22.54)
     assert not checks.in_study_extent(22.54, 114.06)  # swapped axes
-    assert checks.in_study_extent(np.array([114.06, 116.0]), np.array([22.54, 22.5])).tolist() == [True, False]
+    inside = checks.in_study_extent(np.array([114.06, 116.0]), np.array([22.54, 22.5]))
+    assert isinstance(inside, np.ndarray) and inside.tolist() == [True, False]
     assert checks.outside_extent([Point(114.06, 22.54), Point(116.0, 22.5)], ["in", "out"]) == ["out"]
 
 

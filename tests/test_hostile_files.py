@@ -167,7 +167,8 @@ def test_a_gcj02_point_declared_wgs84_is_caught_near_an_osm_station(catalogue_di
 
 def test_duplicate_id_across_files(catalogue_dir):
     items = yaml.safe_load((catalogue_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
-    (catalogue_dir / "zz_copy.yaml").write_text(yaml.safe_dump(items[POINT_INDEX:POINT_INDEX + 1], allow_unicode=True), encoding="utf-8")
+    copy = yaml.safe_dump(items[POINT_INDEX:POINT_INDEX + 1], allow_unicode=True)
+    (catalogue_dir / "zz_copy.yaml").write_text(copy, encoding="utf-8")
     message = catalogue_error(catalogue_dir)
     assert f"zz_copy.yaml: item {FIRST_ID}: duplicate id (also in {CATALOGUE_FILE})" in message
 

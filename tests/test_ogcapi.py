@@ -118,7 +118,8 @@ def test_gdal_property_filter_matches_the_apps_filter(service: Service) -> None:
     ("category=hospital", ViewState(filters={"categories": ("hospital",)})),
     ("chapter=6", ViewState(filters={"chapters": (6,)})),
     ("plan_stage=construction", ViewState(filters={"stages": ("construction",)})),
-    ("plan_stage=construction&districts=futian", ViewState(filters={"stages": ("construction",), "districts": ("futian",)})),
+    ("plan_stage=construction&districts=futian",
+     ViewState(filters={"stages": ("construction",), "districts": ("futian",)})),
 ])
 def test_property_queries_match_the_apps_filters(service: Service, query: str, state: ViewState) -> None:
     status, body = service.get(f"/collections/items/items?{query}&limit={MAX_ITEMS}")

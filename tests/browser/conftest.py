@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,7 +30,7 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> str:
+def app_url() -> Iterator[str]:
     with streamlit_server(ROOT / "app.py", log_path=SERVER_LOG, timeout_s=60) as (url, _proc):
         yield url
 

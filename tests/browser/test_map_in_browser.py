@@ -43,7 +43,8 @@ def hoverable_point(page, frame, name: str) -> tuple[float, float]:
     iframe = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
     folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     hit = folium_frame.evaluate(
-        "([x, y]) => { const e = document.elementFromPoint(x, y); return e ? (e.getAttribute('fill') || e.tagName) : null; }",
+        "([x, y]) => { const e = document.elementFromPoint(x, y); "
+        "return e ? (e.getAttribute('fill') || e.tagName) : null; }",
         [x - iframe["x"], y - iframe["y"]])
     assert hit in DISTRICT_FILLS, f"the label of {name} is covered by {hit!r}, not its district"
     return x, y
@@ -178,7 +179,9 @@ def test_exported_files_carry_the_filtered_rows(app_url, offline_page, tmp_path)
     map_frame(page)
     caption = page.get_by_text(re.compile(r"共 \d+ 项")).first
     caption.wait_for()
-    n = int(re.search(r"共 (\d+) 项", caption.inner_text()).group(1))
+    found = re.search(r"共 (\d+) 项", caption.inner_text())
+    assert found is not None
+    n = int(found.group(1))
     assert n > 0
     with page.expect_download() as download:
         page.get_by_role("button", name="导出CSV").click()

@@ -60,7 +60,12 @@ def _pick(page, scope, label: str, option: str, typed: str | None = None) -> Non
 def test_editor_records_progress_sees_it_and_is_refused_elsewhere(browser, progress_app):
     p = OfflinePage(browser)
     dialogs: list[str] = []
-    p.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    p.page.on("dialog", on_dialog)
     page = p.page
     try:
         page.goto(progress_app + "/?item=pingshan-hub&colour=tracked")  # a Longgang and Pingshan item
