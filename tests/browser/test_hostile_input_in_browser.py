@@ -132,3 +132,47 @@ def test_link_values_in_the_notice_are_inert_text(app_url, offline_page, query, 
     assert page.locator(f"a[href*='{host}'], img[src*='{host}']").count() == 0
     assert not [u for u in offline_page.external if host in u], "the notice made the browser fetch the value"
     assert re.search(r"\]\(https?://", text), "the Markdown syntax itself is visible"
+
+
+VIEW_MARKERS = [  # (link, text the view shows once drawn)
+    ("view=map&item=" + ITEM_ID, "进展记录(最新在前)"),
+    ("view=district&district=guangming", "本区项目"),
+    ("view=plan&para=ch06-s03-p12", "引用本段的地图项目"),
+    ("view=progress", "各区规划与实际"),
+    ("view=about", "定位精度 Location precision"),
+    ("view=audit", "审计与账号管理仅对市级管理员开放"),
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_records(hostile_app_url):
+    """Progress records whose evidence and note carry markup, scripts and links (the app's own database)."""
+    from tracking import Store
+
+    store = Store.open()
+    if store.get_user("hostile-admin") is None:
+        store.add_user("hostile-admin", "a long enough password", "admin")
+    latest = store.latest_record(ITEM_ID)
+    store.record(ITEM_ID, "under_construction", "2024-01-02",
+                 f"{HOSTILE} [点此登录](https://evil.example/login) ![x](http://203.0.113.9/t.png)",
+                 "javascript:alert(1) <script>window.__xss=1</script> **bold?**", user="hostile-admin",
+                 expected_latest_id=latest.id if latest else None)
+    store.close()
+    return hostile_app_url
+
+
+@pytest.mark.parametrize("link,marker", VIEW_MARKERS, ids=[v.split("&")[0] for v, _ in VIEW_MARKERS])
+def test_every_view_shows_hostile_data_and_records_as_text(hostile_records, offline_page, link, marker):
+    page = offline_page.page
+    dialogs = watch_dialogs(page)
+    page.goto(hostile_records + "/?" + link)
+    page.get_by_text(marker).first.wait_for()
+    if "view=map" in link:
+        map_frame(page)
+        page.get_by_text("依据: " + HOSTILE, exact=False).first.wait_for()
+        assert page.locator("a[href*='evil.example'], img[src*='203.0.113.9']").count() == 0
+    assert dialogs == [], f"a dialog opened: {dialogs}"
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+    for frame in page.frames:
+        assert frame.evaluate("() => typeof window.__xss") == "undefined"
+    assert offline_page.external == [], offline_page.external
