@@ -131,3 +131,22 @@ def test_a_database_that_cannot_be_reached_leaves_the_map_working(monkeypatch, t
     assert "进展数据库暂时无法访问" in shown
     assert "secret" not in shown
     assert any("筛选结果" in m.value for m in at.markdown)
+
+
+def test_a_session_left_idle_is_signed_out(db, monkeypatch):
+    at = run_app(item=ITEM)
+    sign_in(at, "lg-editor")
+    assert [b for b in at.button if b.label == "保存记录"]
+    monkeypatch.setattr(settings, "SESSION_IDLE_SECONDS", -1)  # any pause is now longer than allowed
+    at.run()
+    assert "登录已超时,请重新登录。" in texts(at)
+    assert not [b for b in at.button if b.label == "保存记录"]
+
+
+def test_a_deactivated_account_loses_its_session(db):
+    at = run_app(item=ITEM)
+    sign_in(at, "lg-editor")
+    db.deactivate_user("lg-editor")
+    at.run()
+    assert not [b for b in at.button if b.label == "保存记录"]
+    assert [b for b in at.button if b.label == "登录"]
