@@ -29,6 +29,7 @@ from layers.filter_table import filter_context as make_filter_context
 from layers.locate import catalogue_frame, items_by_paragraph
 from layers.map_assembly import assemble_map
 from layers.map_layers import MapLabels, map_labels
+from layers.references import QualityFigures, quality_figures
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from layers.viewport import View, view_for, view_of_items
 from plan_text import PlanIndex, load_plan
@@ -450,6 +451,25 @@ def about_view(frame: pd.DataFrame, lang: str) -> None:
                             t("about.col.category", lang): f"{c.zh} {c.en}",
                             t("about.col.items", lang): int((frame["category"] == k).sum())}
                            for k, c in CATEGORIES.items()]))
+    data_quality(frame, lang)
+
+
+@st.cache_resource(show_spinner=False)
+def quality() -> QualityFigures:
+    """The data-quality figures of the shipped catalogue (computed once: they check every location)."""
+    return quality_figures(data()[0])
+
+
+def data_quality(frame: pd.DataFrame, lang: str) -> None:
+    """How good the locations are: the share checked against an independent reference and the largest distances."""
+    q = quality()
+    names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"], strict=True))
+    st.markdown(f"#### {t('about.quality', lang)}")
+    st.markdown(t("about.quality.summary", lang, drawn=q.drawn, items=q.items, checked=q.checked,
+                  share=100 * q.checked_share, refs=q.references))
+    st.dataframe(pd.DataFrame([{t("about.col.item", lang): names.get(i, i), t("about.col.precision_zh", lang):
+                                PRECISIONS[g].zh, t("about.col.reference", lang): ref, t("about.col.metres", lang): m}
+                               for i, g, ref, m in q.largest_distances]), hide_index=True, width="stretch")
 
 
 @dataclass(frozen=True)

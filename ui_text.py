@@ -101,6 +101,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "- **站点与跑道 Stations and runways**: {osm}, see `layers/PROVENANCE.md`.\n"
         "- 其余位置为人工估计,已标注精度与理由 / Other locations are manual estimates, graded and explained."),
     "about.precision": _both("定位精度 Location precision"),
+    "about.quality": _both("数据质量 Data quality"),
+    "about.quality.summary": (
+        "图上绘制的 {drawn} 项(共 {items} 项)中,{checked} 项({share:.0f}%)本身为 OSM 要素或已与独立参照点"
+        "({refs} 个,见 `layers/data/references.csv`)核对;其余为镇街级或示意线,并注明依据。"
+        "下表为与参照点距离最大的项目(均在其精度等级允许范围内)。",
+        "Of the {drawn} items drawn ({items} in all), {checked} ({share:.0f}%) are OSM features or were checked "
+        "against an independent reference ({refs} references, `layers/data/references.csv`); the rest are "
+        "zone-level or schematic and say what they rest on. The largest remaining distances to a reference (all "
+        "within their grade's limit):"),
+    "about.col.item": _both("项目 Item"),
+    "about.col.reference": _both("参照点 Reference"),
+    "about.col.metres": _both("距离(米) Distance (m)"),
     "about.layers": _both("图层 Layers"),
     "about.col.precision_zh": _both("精度"),
     "about.col.precision_en": _both("Precision"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from district_profiles import DistrictProfile, load_profiles
 from layers.schema import CATEGORIES, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
@@ -79,6 +79,18 @@ class FilterField:
         return [v for v in values if narrow(v, chosen, ctx)]
 
 
+class PeriodLabel(NamedTuple):
+    zh: str
+    en: str
+
+
+# The ``period`` column (``layers.locate``): what the plan sets for 2021–2025, or its 2016–2020 baseline.
+PERIODS: dict[str, PeriodLabel] = {
+    "plan": PeriodLabel("“十四五”规划项目(2021–2025)", "Plan items (2021–2025)"),
+    "baseline": PeriodLabel("“十三五”已建成(2016–2020,第一章)", "Completed 2016–2020 (chapter 1 baseline)"),
+}
+
+
 def fixed(values: Sequence[object]) -> Values:
     """A vocabulary that does not depend on the plan or the profiles."""
     frozen = tuple(values)
@@ -131,6 +143,9 @@ FILTERS: tuple[FilterField, ...] = (
                 values=fixed(DISTRICT_IDS), label=district_label, list_column=True, show_counts=False),
     FilterField("precisions", "prec", "precision", "定位精度", "Location precision",
                 values=fixed(list(PRECISIONS)), label=zh_en(PRECISIONS), show_counts=False),
+    # Items chapter 1 lists as completed in 2016–2020 (before the plan period): a "baseline" layer to show or hide.
+    FilterField("periods", "period", "period", "时期", "Period",
+                values=fixed(list(PERIODS)), label=zh_en(PERIODS)),
     # Progress tracked after the plan (columns added by tracking.frame.with_progress for the "as of" date).
     FilterField("tracked", "tracked", "tracked_status", "实施状态", "Tracked status",
                 values=fixed(tracked_values()), label=_pair(tracked_label)),

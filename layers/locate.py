@@ -44,7 +44,7 @@ OSM_COLUMNS = ("kind", "name", "station_type", "ref", "source", "data_date", "wk
 FRAME_COLUMNS = [
     "id", "name_zh", "name_en", "category", "group", "part", "chapter", "section", "column",
     "paragraph_id", "quote", "stage_phrase", "plan_stage", "plan_districts", "districts",
-    "precision", "location_method", "location_source", "radius_m", "cited_in", "baseline", "geometry",
+    "precision", "location_method", "location_source", "radius_m", "cited_in", "baseline", "period", "geometry",
 ]
 
 
@@ -246,6 +246,7 @@ def build_frame(items: tuple[CatalogueItem, ...], osm: pd.DataFrame, plan: PlanI
             "radius_m": item.location.radius_m,
             "cited_in": cited_in,
             "baseline": item.baseline,
+            "period": "baseline" if item.baseline else "plan",  # the period filter's column
             "geometry": geom,
         })
     if errors:
