@@ -106,18 +106,26 @@ def test_adding_a_filter_is_one_entry_in_the_table(frame):
     applied and written back to the link by registering one entry, nothing else."""
     from layers.filter_table import FILTERS, FilterField, fixed
 
-    extra = FilterField("tracked", "tracked", "tracked_status", "进展", "Progress",
-                        values=fixed(("on_track", "delayed")), label=lambda v, _lang, _ctx: str(v))
+    extra = FilterField("reviews", "review", "review_state", "审核", "Review",
+                        values=fixed(("checked", "pending")), label=lambda v, _lang, _ctx: str(v))
     table = (*FILTERS, extra)
-    state, notices = filters.from_query({"tracked": "delayed,lost", "ch": "6"}, set(), set(), table=table)
-    assert state.chosen("tracked") == ("delayed",) and state.chosen("chapters") == (6,)
-    assert notices == ["tracked=lost"]
-    tracked = frame.assign(tracked_status=["on_track", "delayed", "delayed"])
-    assert list(filters.apply(tracked, state, table)["id"]) == ["c"]
-    assert filters.to_query(state, table) == {"ch": "6", "tracked": "delayed"}
-    assert "tracked" not in filters.to_query(state)  # the shipped table does not know it
-    with pytest.raises(ValueError, match="tracked_status"):
+    state, notices = filters.from_query({"review": "pending,lost", "ch": "6"}, set(), set(), table=table)
+    assert state.chosen("reviews") == ("pending",) and state.chosen("chapters") == (6,)
+    assert notices == ["review=lost"]
+    reviewed = frame.assign(review_state=["checked", "pending", "pending"])
+    assert list(filters.apply(reviewed, state, table)["id"]) == ["c"]
+    assert filters.to_query(state, table) == {"ch": "6", "review": "pending"}
+    assert "review" not in filters.to_query(state)  # the shipped table does not know it
+    with pytest.raises(ValueError, match="review_state"):
         filters.apply(frame, state, table)  # a column the app forgot to add is named, not silently ignored
+
+
+def test_the_tracked_status_filter_is_an_entry_of_the_shipped_table(frame):
+    state, notices = filters.from_query({"tracked": "in_service,no_record,bogus"}, set(), set())
+    assert state.chosen("tracked") == ("in_service", "no_record") and notices == ["tracked=bogus"]
+    tracked = frame.assign(tracked_status=["in_service", "no_record", "preparation"])
+    assert len(filters.apply(tracked, state)) == 2
+    assert filters.to_query(state) == {"tracked": "in_service,no_record"}
 
 
 def test_rejected_link_values_are_shortened_and_summarised_once():
