@@ -7,12 +7,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from fileio import OutputError, atomic_write_bytes, check_output_path
+
+__all__ = ["SITE_MARKER", "OutputError", "build_dir_atomic", "check_file_target", "write_file_atomic"]
+
 # A file in a directory the site build owns; a directory holding anything else is never replaced.
 SITE_MARKER = ".sz-plan-map-site"
-
-
-class OutputError(ValueError):
-    """The output path cannot be written; the message names the path and the reason."""
 
 
 def _reason(exc: OSError) -> str:
@@ -22,29 +22,20 @@ def _reason(exc: OSError) -> str:
 def check_file_target(path: Path) -> None:
     """Fail early (before minutes of rendering) when ``path`` plainly cannot be written."""
     path = Path(path)
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory; give a file name")
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: cannot write: the directory {path.parent} does not exist")
+    try:
+        check_output_path(path)
+    except OutputError as exc:
+        raise OutputError(f"cannot write: {exc}") from None
     if not os.access(path.parent, os.W_OK):
         raise OutputError(f"{path}: cannot write: no permission to write in {path.parent}")
 
 
 def write_file_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
-    path = Path(path)
-    parent = path.parent
+    """Write ``data`` whole or not at all (``fileio.atomic_write_bytes``), after the early checks."""
     check_file_target(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=parent)
+        atomic_write_bytes(Path(path), data)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {_reason(exc)}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write: {_reason(exc)}") from None
 
 
