@@ -17,12 +17,15 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from fileio import OutputError
+
 # Decimal places of longitude/latitude written: 1e-6 degree is about 0.1 m at Shenzhen's latitude.
 COORDINATE_DECIMALS: int = 6
 
 
-class GeoJSONError(ValueError):
-    """A geometry cannot be written as RFC 7946 GeoJSON; the message names the feature."""
+class GeoJSONError(OutputError):
+    """A geometry cannot be written as RFC 7946 GeoJSON; the message names the feature (an ``OutputError``, so the
+    command line reports it in one line like any other write that cannot be done)."""
 
 
 def rfc7946_geometry(geometry: BaseGeometry | None, label: str = "geometry") -> dict[str, Any] | None:
@@ -35,9 +38,9 @@ def rfc7946_geometry(geometry: BaseGeometry | None, label: str = "geometry") -> 
         return None
     coords = shapely.get_coordinates(geometry)
     if not np.isfinite(coords).all():
-        raise GeoJSONError(f"{label}: coordinates are not finite numbers (NaN or infinity)")
+        raise GeoJSONError(f"cannot write GeoJSON: {label}: coordinates are not finite numbers (NaN or infinity)")
     if (np.abs(coords[:, 0]) > 180).any() or (np.abs(coords[:, 1]) > 90).any():
-        raise GeoJSONError(f"{label}: coordinates are not WGS84 longitude/latitude")
+        raise GeoJSONError(f"cannot write GeoJSON: {label}: coordinates are not WGS84 longitude/latitude")
     rounded = shapely.transform(geometry, lambda xy: np.round(xy, COORDINATE_DECIMALS))
     # Orient after rounding so that the written rings are the ones whose winding is checked.
     oriented = shapely.orient_polygons(rounded, exterior_cw=False)
