@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -61,12 +62,16 @@ class Report:
         head = "| figure | app | baseline / floor | ratio | target | met |\n|---|---:|---:|---:|---|---|"
         lines = [head]
         for r in self.rows:
-            fmt = (lambda v: "—" if v is None else f"{v:,.1f} {r.unit}".strip())
+            fmt = partial(_fmt, unit=r.unit)
             met = "—" if r.met is None else ("yes" if r.met else "NO")
             ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
             note = f" ({r.note})" if r.note else ""
             lines.append(f"| {r.figure}{note} | {fmt(r.app)} | {fmt(r.base)} | {ratio} | {r.target} | {met} |")
         return "\n".join(lines)
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{value:,.1f} {unit}".strip()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -133,7 +138,7 @@ def server_figures(report: Report, quick: bool) -> dict:
     from layers.synthetic import scaled
 
     frame = catalogue_frame()
-    out = {}
+    out: dict[int | str, Any] = {}
     for factor in (1, 10):
         data = scaled(frame, factor)
         states = list(random_states(data, 12 if quick else 60))
@@ -200,7 +205,8 @@ def baseline_server(frame):
     d, p = baseline_data(frame)
     (tmp / "data" / "districts.geojson").write_text(d, encoding="utf-8")
     (tmp / "data" / "projects.geojson").write_text(p, encoding="utf-8")
-    handler = partial(type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(tmp))
+    quiet = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
+    handler = partial(quiet, directory=str(tmp))
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -229,7 +235,8 @@ class Browser:
         page = ctx.new_page()
         page.bytes = 0
         page.sent = []
-        page.on("response", lambda resp: setattr(page, "bytes", page.bytes + int(resp.headers.get("content-length") or 0)))
+        page.on("response",
+                lambda resp: setattr(page, "bytes", page.bytes + int(resp.headers.get("content-length") or 0)))
         page.on("websocket", lambda ws: (ws.on("framereceived", lambda f: setattr(page, "bytes", page.bytes + len(f))),
                                          ws.on("framesent", lambda f: page.sent.append(f))))
         return ctx, page
@@ -248,8 +255,9 @@ def wait_map(page, min_paths: int, timeout: float = 60) -> None:
         f = folium_frame(page)
         if f is not None:
             try:
-                if f.evaluate("() => document.querySelectorAll('.leaflet-container').length") and \
-                        f.evaluate("() => document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length") >= min_paths:
+                if f.evaluate("() => document.querySelectorAll('.leaflet-container').length") and f.evaluate(
+                        "() => document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length"
+                ) >= min_paths:
                     return
             except Exception:  # noqa: BLE001 - the frame may be replaced while it loads
                 pass
@@ -264,7 +272,8 @@ def cold_load(browser: Browser, url: str, kind: str, runs: int) -> tuple[list[fl
         t0 = time.perf_counter()
         page.goto(url)
         if kind == "baseline":
-            page.wait_for_function("() => window.__rendered && document.querySelectorAll('path.leaflet-interactive').length >= 11")
+            page.wait_for_function(
+                "() => window.__rendered && document.querySelectorAll('path.leaflet-interactive').length >= 11")
         else:
             wait_map(page, 11 if kind == "app" else 1)
         times.append(time.perf_counter() - t0)
@@ -298,7 +307,8 @@ def app_filter_latency(browser: Browser, url: str, queries: list[str], rounds: i
         while time.time() < deadline:
             f = folium_frame(page)
             try:
-                if f is not None and f.evaluate("() => document.querySelectorAll('path.leaflet-interactive').length") != before:
+                if f is not None and f.evaluate(
+                        "() => document.querySelectorAll('path.leaflet-interactive').length") != before:
                     break
             except Exception:  # noqa: BLE001
                 pass
@@ -347,7 +357,7 @@ def browser_figures(report: Report, quick: bool) -> dict:
     runs = 3 if quick else 6
     rounds = 4 if quick else 16
     queries = ["机场", "", "大学", "", "枢纽", ""]
-    out = {}
+    out: dict[str, Any] = {}
     with sync_playwright() as pw:
         browser = Browser(pw)
         with baseline_server(frame) as base_url:
@@ -361,11 +371,12 @@ def browser_figures(report: Report, quick: bool) -> dict:
             rss = peak_rss_mb(proc.pid)
         report.add("browser: cold load to map rendered, median (vs baseline page)", statistics.median(app_times),
                    statistics.median(base_times), unit="s")
-        row = report.add("browser: cold load to map rendered, median (vs Streamlit floor)", statistics.median(app_times),
-                         statistics.median(floor_times), unit="s", target="≤ floor + 0.5 s")
+        row = report.add("browser: cold load to map rendered, median (vs Streamlit floor)",
+                         statistics.median(app_times), statistics.median(floor_times), unit="s",
+                         target="≤ floor + 0.5 s")
         row.met = statistics.median(app_times) <= statistics.median(floor_times) + 0.5
-        report.add("browser: bytes received on cold load, incl. framework", app_bytes / 1024, base_bytes / 1024, unit="KiB",
-                   note=f"floor {floor_bytes / 1024:.0f} KiB")
+        report.add("browser: bytes received on cold load, incl. framework", app_bytes / 1024, base_bytes / 1024,
+                   unit="KiB", note=f"floor {floor_bytes / 1024:.0f} KiB")
         report.add("browser: filter change to map updated, p50", statistics.median(app_filter),
                    statistics.median(base_filter), unit="ms")
         row = report.add("browser: filter change to map updated, p95", pct(app_filter, 0.95), pct(base_filter, 0.95),
@@ -373,13 +384,14 @@ def browser_figures(report: Report, quick: bool) -> dict:
         row.met = pct(app_filter, 0.95) <= 500
         row = report.add("browser: reruns from 5 pans and 2 zooms", reruns, 0, target="0")
         row.met = reruns == 0
-        report.add("browser: JS heap used after load", app_heap, base_heap, unit="MiB", note=f"floor {floor_heap:.1f} MiB")
+        report.add("browser: JS heap used after load", app_heap, base_heap, unit="MiB",
+                   note=f"floor {floor_heap:.1f} MiB")
         row = report.add("server: peak RSS while serving", rss, unit="MB", target="≤ 300 MB")
         row.met = rss <= 300
         with streamlit_server(ROOT / "app.py", {settings.SCALE_ENV: "10"}) as (app10_url, _):
             app10_filter, _ = app_filter_latency(browser, app10_url, queries, rounds)
-        row = report.add("browser: filter change to map updated, p95 at 10× data (synthetic copies)", pct(app10_filter, 0.95),
-                         unit="ms", target="≤ 1000 ms")
+        row = report.add("browser: filter change to map updated, p95 at 10× data (synthetic copies)",
+                         pct(app10_filter, 0.95), unit="ms", target="≤ 1000 ms")
         row.met = pct(app10_filter, 0.95) <= 1000
         browser.browser.close()
         out.update(app_load=app_times, base_load=base_times, floor_load=floor_times, app_filter=app_filter,

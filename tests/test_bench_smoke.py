@@ -9,7 +9,8 @@ def test_benchmark_server_figures_are_reported():
     raw = server_figures(report, quick=True)
     figures = [r.figure for r in report.rows]
     for expected in ("server: map build per filter change, median", "server: map build per filter change, p95",
-                     "at 10× data (synthetic copies)", "payload: districts", "payload: projects", "payload: map data total"):
+                     "at 10× data (synthetic copies)", "payload: districts", "payload: projects",
+                     "payload: map data total"):
         assert any(expected in f for f in figures), expected
     assert all(r.app is not None and r.app > 0 for r in report.rows)
     total = next(r for r in report.rows if r.figure == "payload: map data total")
