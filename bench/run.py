@@ -240,7 +240,7 @@ def fill_progress(frame, data_dir: Path, per_item: int = PROGRESS_PER_ITEM):
     return store
 
 
-def progress_server_figures(report: Report, quick: bool) -> dict:
+def progress_server_figures(report: Report, quick: bool, factors: tuple[int, ...] = (1, 10)) -> dict:
     """Map build per filter change with 10 records per item, side by side with the same without progress.
 
     With progress, each change also does what app.main does before the map: read every item's state as of
@@ -253,7 +253,7 @@ def progress_server_figures(report: Report, quick: bool) -> dict:
 
     frame = catalogue_frame()
     out: dict[str, Any] = {}
-    for factor in (1, 10):
+    for factor in factors:
         data = scaled(frame, factor)
         states = list(random_states(data, 12 if quick else 60))
         tmp = Path(tempfile.mkdtemp(prefix="bench-progress-"))
