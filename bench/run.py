@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import secrets
 import shutil
@@ -548,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["progress"], help="only these figures (progress: with tracked progress)")
     args = parser.parse_args(argv)
     report = Report()
-    raw: dict[str, Any] = {}
+    raw: dict[str, Any] = {"load_average_before": os.getloadavg()}  # other work on the cores slows every figure
     if args.only is None:
         raw["server"] = server_figures(report, args.quick)
     raw["progress_server"] = progress_server_figures(report, args.quick)
@@ -556,8 +557,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.only is None:
             raw["browser"] = browser_figures(report, args.quick)
         raw["progress_browser"] = progress_browser_figures(report, args.quick)
+    raw["load_average_after"] = os.getloadavg()
     text = report.table()
     print(text)
+    print(f"load average (1, 5, 15 min) before {raw['load_average_before']}, after {raw['load_average_after']}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%dT%H%M%S")
     (RESULTS / f"bench-{stamp}.md").write_text(text + "\n", encoding="utf-8")
