@@ -2,6 +2,7 @@
 
     python -m bench.run            # full run (a few minutes)
     python -m bench.run --quick    # short smoke run; never fails on timing
+    python -m bench.run --only progress   # only the figures with tracked progress
 
 Figures are medians over several runs with the first (warm-up) dropped. See bench/README.md.
 """
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import secrets
 import shutil
 import statistics
 import sys
@@ -18,9 +21,11 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache, partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -61,12 +66,16 @@ class Report:
         head = "| figure | app | baseline / floor | ratio | target | met |\n|---|---:|---:|---:|---|---|"
         lines = [head]
         for r in self.rows:
-            fmt = (lambda v: "—" if v is None else f"{v:,.1f} {r.unit}".strip())
+            fmt = partial(_fmt, unit=r.unit)
             met = "—" if r.met is None else ("yes" if r.met else "NO")
             ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
             note = f" ({r.note})" if r.note else ""
             lines.append(f"| {r.figure}{note} | {fmt(r.app)} | {fmt(r.base)} | {ratio} | {r.target} | {met} |")
         return "\n".join(lines)
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{value:,.1f} {unit}".strip()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -95,11 +104,13 @@ def random_states(frame, n: int, seed: int = 7):
         })
 
 
-def build_map_strings(frame, state) -> tuple[int, int, int]:
+def build_map_strings(frame, state, colour_by: str | None = None,
+                      colours: dict[str, str] | None = None) -> tuple[int, int, int]:
     """Everything the app computes per filter change, down to the strings sent to the browser.
 
     Builds the map with ``layers.map_assembly.assemble_map`` (what the app's main map passes to
     st_folium) and renders it with st_folium's own module-level helpers, without Streamlit.
+    ``colour_by``/``colours`` colour the map by a column, as the app's colour choice does.
     Returns the byte sizes of (base map script, project layer scripts, layer control script).
     """
     from streamlit_folium import _get_feature_group_string, _get_layer_control_string, _get_map_string
@@ -107,7 +118,9 @@ def build_map_strings(frame, state) -> tuple[int, int, int]:
     from layers import filters
     from layers.map_assembly import assemble_map
 
-    built = assemble_map(filters.apply(frame, state), state, bench_labels())
+    names = progress_labels()["tracked"] if colour_by == "tracked_status" else None
+    built = assemble_map(filters.apply(frame, state), state, bench_labels(), colour_by=colour_by, colours=colours,
+                         colour_labels=names)
     built.base.get_root().render()
     base = _get_map_string(built.base)
     groups = "".join(_get_feature_group_string(fg, map=built.base, idx=i) for i, fg in enumerate(built.layers))
@@ -123,7 +136,15 @@ def bench_labels():
     from layers.map_layers import map_labels
     from plan_text import load_plan
 
-    return map_labels(load_plan(), load_profiles(), catalogue_frame())
+    return map_labels(load_plan(), load_profiles(), catalogue_frame(), extra_lookup=progress_labels())
+
+
+def progress_labels() -> dict[str, dict[str, str]]:
+    """The tracked-status and outcome labels the app adds to the map's cards and legend (as app.py does)."""
+    from tracking.frame import OUTCOME_COLOURS, STATUS_COLOURS, outcome_label, tracked_label
+
+    return {"tracked": {k: " ".join(tracked_label(k)) for k in STATUS_COLOURS},
+            "outcome": {k: " ".join(outcome_label(k)) for k in OUTCOME_COLOURS}}
 
 
 def server_figures(report: Report, quick: bool) -> dict:
@@ -133,7 +154,7 @@ def server_figures(report: Report, quick: bool) -> dict:
     from layers.synthetic import scaled
 
     frame = catalogue_frame()
-    out = {}
+    out: dict[int | str, Any] = {}
     for factor in (1, 10):
         data = scaled(frame, factor)
         states = list(random_states(data, 12 if quick else 60))
@@ -182,6 +203,92 @@ def baseline_data(frame) -> tuple[str, str]:
     return districts, projects
 
 
+# ---------------------------------------------------------------- progress tracking
+
+PROGRESS_PER_ITEM = 10
+PROGRESS_FIRST, PROGRESS_LAST = date(2021, 2, 1), date(2025, 12, 1)
+# The ladder a project climbs; each item stops at a different rung so the map shows every colour.
+PROGRESS_LADDER = ("not_started", "preparation", "under_construction", "partly_in_service", "in_service")
+BENCH_ADMIN = "bench-admin"
+
+
+def progress_entries(item_ids: list[str], per_item: int = PROGRESS_PER_ITEM) -> list:
+    """``per_item`` records for each item: as-of dates ascending from 2021-02-01 to 2025-12-01 and statuses
+    climbing the ladder (item n stops at rung n mod 5). Synthetic benchmark records, never shipped."""
+    from tracking import Entry
+
+    span = (PROGRESS_LAST - PROGRESS_FIRST).days
+    days = [PROGRESS_FIRST + timedelta(days=round(k * span / max(1, per_item - 1))) for k in range(per_item)]
+    entries = []
+    for n, item_id in enumerate(item_ids):
+        top = n % len(PROGRESS_LADDER)
+        for k, day in enumerate(days):
+            status = PROGRESS_LADDER[k * (top + 1) // per_item]
+            entries.append(Entry(item_id, status, day, evidence=f"benchmark record {k + 1} of {per_item}",
+                                 note="synthetic record for the benchmark"))
+    return entries
+
+
+def fill_progress(frame, data_dir: Path, per_item: int = PROGRESS_PER_ITEM):
+    """A throwaway SQLite store at ``data_dir/progress.sqlite3`` (where the app looks when env
+    SZ_PLAN_DATA_DIR is ``data_dir``) with ``per_item`` records for every item of ``frame``; returns it open."""
+    from tracking import Store
+
+    catalogue = {str(i): tuple(d) for i, d in zip(frame["id"], frame["districts"], strict=True)}
+    store = Store.open(f"sqlite:///{data_dir / 'progress.sqlite3'}", catalogue=catalogue)
+    store.add_user(BENCH_ADMIN, secrets.token_urlsafe(24), role="admin")
+    store.record_batch(progress_entries(list(catalogue), per_item), BENCH_ADMIN)
+    return store
+
+
+def progress_server_figures(report: Report, quick: bool, factors: tuple[int, ...] = (1, 10)) -> dict:
+    """Map build per filter change with 10 records per item, side by side with the same without progress.
+
+    With progress, each change also does what app.main does before the map: read every item's state as of
+    today from the store, join it to the frame, and colour the map by tracked status.
+    """
+    from layers.locate import catalogue_frame
+    from layers.synthetic import scaled
+    from tracking.frame import STATUS_COLOURS, with_progress
+    from tracking.store import today_shenzhen
+
+    frame = catalogue_frame()
+    out: dict[str, Any] = {}
+    for factor in factors:
+        data = scaled(frame, factor)
+        states = list(random_states(data, 12 if quick else 60))
+        tmp = Path(tempfile.mkdtemp(prefix="bench-progress-"))
+        try:
+            t0 = time.perf_counter()
+            store = fill_progress(data, tmp)
+            fill_s = time.perf_counter() - t0
+            with_times, without_times = [], []
+            try:
+                for st in states[:1] + states:  # the first round warms both paths and is dropped
+                    t0 = time.perf_counter()
+                    build_map_strings(data, st)
+                    without_times.append((time.perf_counter() - t0) * 1000)
+                    t0 = time.perf_counter()
+                    today = today_shenzhen()
+                    tracked = with_progress(data, store.status_as_of(today), today)
+                    build_map_strings(tracked, st, colour_by="tracked_status", colours=STATUS_COLOURS)
+                    with_times.append((time.perf_counter() - t0) * 1000)
+            finally:
+                store.close()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        with_times, without_times = drop_warmup(with_times), drop_warmup(without_times)
+        label = "" if factor == 1 else " at 10× items (synthetic copies, records for every item)"
+        note = f"{len(data)} items, {len(data) * PROGRESS_PER_ITEM} records; baseline column: the same without progress"
+        report.add(f"server: map build per filter change with 10 progress records per item, median{label}",
+                   statistics.median(with_times), statistics.median(without_times), unit="ms", note=note)
+        report.add(f"server: map build per filter change with 10 progress records per item, p95{label}",
+                   pct(with_times, 0.95), pct(without_times, 0.95), unit="ms", note=note)
+        out[f"x{factor}"] = {"with_progress": with_times, "without_progress": without_times,
+                             "items": len(data), "records": len(data) * PROGRESS_PER_ITEM, "fill_s": fill_s}
+    return out
+
+
 # ---------------------------------------------------------------- browser side
 
 def peak_rss_mb(pid: int) -> float:
@@ -200,7 +307,8 @@ def baseline_server(frame):
     d, p = baseline_data(frame)
     (tmp / "data" / "districts.geojson").write_text(d, encoding="utf-8")
     (tmp / "data" / "projects.geojson").write_text(p, encoding="utf-8")
-    handler = partial(type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(tmp))
+    quiet = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
+    handler = partial(quiet, directory=str(tmp))
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -229,7 +337,8 @@ class Browser:
         page = ctx.new_page()
         page.bytes = 0
         page.sent = []
-        page.on("response", lambda resp: setattr(page, "bytes", page.bytes + int(resp.headers.get("content-length") or 0)))
+        page.on("response",
+                lambda resp: setattr(page, "bytes", page.bytes + int(resp.headers.get("content-length") or 0)))
         page.on("websocket", lambda ws: (ws.on("framereceived", lambda f: setattr(page, "bytes", page.bytes + len(f))),
                                          ws.on("framesent", lambda f: page.sent.append(f))))
         return ctx, page
@@ -248,8 +357,9 @@ def wait_map(page, min_paths: int, timeout: float = 60) -> None:
         f = folium_frame(page)
         if f is not None:
             try:
-                if f.evaluate("() => document.querySelectorAll('.leaflet-container').length") and \
-                        f.evaluate("() => document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length") >= min_paths:
+                if f.evaluate("() => document.querySelectorAll('.leaflet-container').length") and f.evaluate(
+                        "() => document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length"
+                ) >= min_paths:
                     return
             except Exception:  # noqa: BLE001 - the frame may be replaced while it loads
                 pass
@@ -264,7 +374,8 @@ def cold_load(browser: Browser, url: str, kind: str, runs: int) -> tuple[list[fl
         t0 = time.perf_counter()
         page.goto(url)
         if kind == "baseline":
-            page.wait_for_function("() => window.__rendered && document.querySelectorAll('path.leaflet-interactive').length >= 11")
+            page.wait_for_function(
+                "() => window.__rendered && document.querySelectorAll('path.leaflet-interactive').length >= 11")
         else:
             wait_map(page, 11 if kind == "app" else 1)
         times.append(time.perf_counter() - t0)
@@ -298,7 +409,8 @@ def app_filter_latency(browser: Browser, url: str, queries: list[str], rounds: i
         while time.time() < deadline:
             f = folium_frame(page)
             try:
-                if f is not None and f.evaluate("() => document.querySelectorAll('path.leaflet-interactive').length") != before:
+                if f is not None and f.evaluate(
+                        "() => document.querySelectorAll('path.leaflet-interactive').length") != before:
                     break
             except Exception:  # noqa: BLE001
                 pass
@@ -347,7 +459,7 @@ def browser_figures(report: Report, quick: bool) -> dict:
     runs = 3 if quick else 6
     rounds = 4 if quick else 16
     queries = ["机场", "", "大学", "", "枢纽", ""]
-    out = {}
+    out: dict[str, Any] = {}
     with sync_playwright() as pw:
         browser = Browser(pw)
         with baseline_server(frame) as base_url:
@@ -361,11 +473,12 @@ def browser_figures(report: Report, quick: bool) -> dict:
             rss = peak_rss_mb(proc.pid)
         report.add("browser: cold load to map rendered, median (vs baseline page)", statistics.median(app_times),
                    statistics.median(base_times), unit="s")
-        row = report.add("browser: cold load to map rendered, median (vs Streamlit floor)", statistics.median(app_times),
-                         statistics.median(floor_times), unit="s", target="≤ floor + 0.5 s")
+        row = report.add("browser: cold load to map rendered, median (vs Streamlit floor)",
+                         statistics.median(app_times), statistics.median(floor_times), unit="s",
+                         target="≤ floor + 0.5 s")
         row.met = statistics.median(app_times) <= statistics.median(floor_times) + 0.5
-        report.add("browser: bytes received on cold load, incl. framework", app_bytes / 1024, base_bytes / 1024, unit="KiB",
-                   note=f"floor {floor_bytes / 1024:.0f} KiB")
+        report.add("browser: bytes received on cold load, incl. framework", app_bytes / 1024, base_bytes / 1024,
+                   unit="KiB", note=f"floor {floor_bytes / 1024:.0f} KiB")
         report.add("browser: filter change to map updated, p50", statistics.median(app_filter),
                    statistics.median(base_filter), unit="ms")
         row = report.add("browser: filter change to map updated, p95", pct(app_filter, 0.95), pct(base_filter, 0.95),
@@ -373,13 +486,14 @@ def browser_figures(report: Report, quick: bool) -> dict:
         row.met = pct(app_filter, 0.95) <= 500
         row = report.add("browser: reruns from 5 pans and 2 zooms", reruns, 0, target="0")
         row.met = reruns == 0
-        report.add("browser: JS heap used after load", app_heap, base_heap, unit="MiB", note=f"floor {floor_heap:.1f} MiB")
+        report.add("browser: JS heap used after load", app_heap, base_heap, unit="MiB",
+                   note=f"floor {floor_heap:.1f} MiB")
         row = report.add("server: peak RSS while serving", rss, unit="MB", target="≤ 300 MB")
         row.met = rss <= 300
         with streamlit_server(ROOT / "app.py", {settings.SCALE_ENV: "10"}) as (app10_url, _):
             app10_filter, _ = app_filter_latency(browser, app10_url, queries, rounds)
-        row = report.add("browser: filter change to map updated, p95 at 10× data (synthetic copies)", pct(app10_filter, 0.95),
-                         unit="ms", target="≤ 1000 ms")
+        row = report.add("browser: filter change to map updated, p95 at 10× data (synthetic copies)",
+                         pct(app10_filter, 0.95), unit="ms", target="≤ 1000 ms")
         row.met = pct(app10_filter, 0.95) <= 1000
         browser.browser.close()
         out.update(app_load=app_times, base_load=base_times, floor_load=floor_times, app_filter=app_filter,
@@ -387,17 +501,66 @@ def browser_figures(report: Report, quick: bool) -> dict:
     return out
 
 
+def progress_browser_figures(report: Report, quick: bool) -> dict:
+    """Filter change to map updated, p95, on the app with 10 records per item (its store in a temp data dir,
+    the map coloured by tracked status), side by side with the app on an empty store, at 1× and 10× items."""
+    from playwright.sync_api import sync_playwright
+
+    from layers.locate import catalogue_frame
+    from layers.synthetic import scaled
+
+    frame = catalogue_frame()
+    rounds = 4 if quick else 16
+    queries = ["机场", "", "大学", "", "枢纽", ""]
+    out: dict[str, Any] = {}
+    with sync_playwright() as pw:
+        browser = Browser(pw)
+        try:
+            for factor in (1, 10):
+                env = {settings.SCALE_ENV: str(factor)} if factor > 1 else {}
+                filled = Path(tempfile.mkdtemp(prefix="bench-progress-"))
+                empty = Path(tempfile.mkdtemp(prefix="bench-noprogress-"))
+                try:
+                    fill_progress(scaled(frame, factor), filled).close()
+                    with streamlit_server(ROOT / "app.py", {**env, "SZ_PLAN_DATA_DIR": str(empty)}) as (url, _):
+                        without, _ = app_filter_latency(browser, url, queries, rounds)
+                    with streamlit_server(ROOT / "app.py", {**env, "SZ_PLAN_DATA_DIR": str(filled)}) as (url, _):
+                        with_, _ = app_filter_latency(browser, url + "/?colour=tracked", queries, rounds)
+                finally:
+                    shutil.rmtree(filled, ignore_errors=True)
+                    shutil.rmtree(empty, ignore_errors=True)
+                label = "" if factor == 1 else " at 10× items (synthetic copies, records for every item)"
+                row = report.add(f"browser: filter change to map updated with 10 progress records per item, p95{label}",
+                                 pct(with_, 0.95), pct(without, 0.95), unit="ms", target="≤ 500 ms",
+                                 note="coloured by tracked status; baseline column: the same app with no records")
+                row.met = pct(with_, 0.95) <= 500
+                report.add(f"browser: filter change to map updated with 10 progress records per item, p50{label}",
+                           statistics.median(with_), statistics.median(without), unit="ms")
+                out[f"x{factor}"] = {"with_progress": with_, "without_progress": without}
+        finally:
+            browser.browser.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short smoke run")
     parser.add_argument("--server-only", action="store_true", help="skip the browser figures")
+    parser.add_argument("--only", choices=["progress"], help="only these figures (progress: with tracked progress)")
     args = parser.parse_args(argv)
     report = Report()
-    raw = {"server": server_figures(report, args.quick)}
+    raw: dict[str, Any] = {"load_average_before": os.getloadavg()}  # other work on the cores slows every figure
+    if args.only is None:
+        raw["server"] = server_figures(report, args.quick)
+    raw["progress_server"] = progress_server_figures(report, args.quick)
     if not args.server_only:
-        raw["browser"] = browser_figures(report, args.quick)
+        if args.only is None:
+            raw["browser"] = browser_figures(report, args.quick)
+        raw["progress_browser"] = progress_browser_figures(report, args.quick)
+    raw["load_average_after"] = os.getloadavg()
     text = report.table()
     print(text)
+    print(f"load average (1, 5, 15 min) before {raw['load_average_before']}, after {raw['load_average_after']}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%dT%H%M%S")
     (RESULTS / f"bench-{stamp}.md").write_text(text + "\n", encoding="utf-8")

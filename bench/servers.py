@@ -10,6 +10,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,7 +33,8 @@ def streamlit_server(script: Path, env_extra: dict | None = None, log_path: Path
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **(env_extra or {})}
     if log_path is not None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-    out = log_path.open("w") if log_path is not None else subprocess.DEVNULL
+    log_file = log_path.open("w") if log_path is not None else None
+    out: IO[str] | int = log_file if log_file is not None else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -62,5 +64,5 @@ def streamlit_server(script: Path, env_extra: dict | None = None, log_path: Path
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        if log_path is not None:
-            out.close()
+        if log_file is not None:
+            log_file.close()

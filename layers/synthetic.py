@@ -20,7 +20,8 @@ def scaled(frame: gpd.GeoDataFrame, factor: int, seed: int = 14) -> gpd.GeoDataF
     for n in range(1, factor):
         c = frame.copy()
         dx, dy = rng.normal(0, 0.01, len(c)), rng.normal(0, 0.01, len(c))
-        c["geometry"] = [None if g is None else affinity.translate(g, x, y) for g, x, y in zip(c.geometry, dx, dy)]
+        c["geometry"] = [None if g is None else affinity.translate(g, x, y)
+                         for g, x, y in zip(c.geometry, dx, dy, strict=True)]
         c["id"] = c["id"] + f"-synthetic-{n}"
         c["name_zh"] = c["name_zh"] + f"(合成副本{n})"
         c["name_en"] = c["name_en"] + f" (synthetic {n})"

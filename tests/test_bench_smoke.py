@@ -1,7 +1,16 @@
 """The benchmark's server-side part runs and reports every figure (timings are not asserted)."""
 from __future__ import annotations
 
-from bench.run import Report, server_figures
+from bench.run import (
+    PROGRESS_FIRST,
+    PROGRESS_LADDER,
+    PROGRESS_LAST,
+    PROGRESS_PER_ITEM,
+    Report,
+    fill_progress,
+    progress_server_figures,
+    server_figures,
+)
 
 
 def test_benchmark_server_figures_are_reported():
@@ -9,10 +18,45 @@ def test_benchmark_server_figures_are_reported():
     raw = server_figures(report, quick=True)
     figures = [r.figure for r in report.rows]
     for expected in ("server: map build per filter change, median", "server: map build per filter change, p95",
-                     "at 10× data (synthetic copies)", "payload: districts", "payload: projects", "payload: map data total"):
+                     "at 10× data (synthetic copies)", "payload: districts", "payload: projects",
+                     "payload: map data total"):
         assert any(expected in f for f in figures), expected
     assert all(r.app is not None and r.app > 0 for r in report.rows)
     total = next(r for r in report.rows if r.figure == "payload: map data total")
     assert total.target and total.met in (True, False)
     assert len(raw[1]) >= 10 and len(raw[10]) >= 10
     assert "| figure | app | baseline / floor | ratio | target | met |" in report.table()
+
+
+def test_benchmark_progress_records_climb_the_ladder_in_a_throwaway_store(tmp_path):
+    from layers.locate import catalogue_frame
+    from tracking.vocab import STATUS_KEYS
+
+    frame = catalogue_frame().head(7)
+    store = fill_progress(frame, tmp_path)
+    try:
+        assert (tmp_path / "progress.sqlite3").is_file()
+        tops = set()
+        for item_id in frame["id"]:
+            history = store.history(item_id)
+            assert len(history) == PROGRESS_PER_ITEM
+            days = [r.as_of for r in history]
+            assert days == sorted(set(days)) and days[0] == PROGRESS_FIRST and days[-1] == PROGRESS_LAST
+            ranks = [PROGRESS_LADDER.index(r.status) for r in history]
+            assert ranks == sorted(ranks) and all(r.status in STATUS_KEYS for r in history)
+            tops.add(history[-1].status)
+        assert tops == set(PROGRESS_LADDER)  # every rung is someone's latest status: every colour is drawn
+        assert set(store.status_as_of()) == set(frame["id"])
+    finally:
+        store.close()
+
+
+def test_benchmark_progress_figures_are_reported_beside_the_same_without_progress():
+    report = Report()
+    raw = progress_server_figures(report, quick=True, factors=(1,))
+    rows = {r.figure: r for r in report.rows}
+    for stat in ("median", "p95"):
+        row = rows[f"server: map build per filter change with 10 progress records per item, {stat}"]
+        assert row.app is not None and row.app > 0 and row.base is not None and row.base > 0
+    assert len(raw["x1"]["with_progress"]) >= 10 and len(raw["x1"]["without_progress"]) >= 10
+    assert raw["x1"]["records"] == raw["x1"]["items"] * PROGRESS_PER_ITEM
