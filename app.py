@@ -80,6 +80,25 @@ def district_name(did: str, lang: str) -> str:
     return f"{p.name_zh} {p.name_en}" if lang == "zh" else f"{p.name_en} {p.name_zh}"
 
 
+def _take_widget_value(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+def keyed_by_language(widget, key: str, lang: str, **kwargs):
+    """A choice widget whose option labels depend on the language, keeping its value across a switch.
+
+    Streamlit keeps a choice by its displayed label, so after a language switch the old label no longer
+    matches and the widget hands back a label instead of an id. The value lives under ``key`` (plain
+    state), and the widget is keyed per language and initialised from it.
+    """
+    widget_key = f"{key}__{lang}"
+    if st.session_state.get(widget_key) != st.session_state.get(key):
+        st.session_state[widget_key] = st.session_state.get(key)
+    value = widget(key=widget_key, on_change=_take_widget_value, args=(widget_key, key), **kwargs)
+    st.session_state[key] = value
+    return value
+
+
 def init_state(frame: pd.DataFrame, plan) -> None:
     """On a session's first run, take the view from the URL (a shared link) into the widgets."""
     if "init" in st.session_state:
@@ -127,8 +146,8 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
         st.radio(t("lang", lang), ["zh", "en"], key="lang", horizontal=True,
                  format_func=lambda v: "中文" if v == "zh" else "English")
         lang = st.session_state["lang"]
-        st.radio(t("view", lang), list(filters.VIEWS), key="view",
-                 format_func=lambda v: t(f"view.{v}", lang))
+        keyed_by_language(st.radio, "view", lang, label=t("view", lang), options=list(filters.VIEWS),
+                          format_func=lambda v: t(f"view.{v}", lang))
         st.toggle(t("present", lang), key="present")
         st.subheader(t("filters", lang))
         for f in FILTERS:
@@ -136,8 +155,8 @@ def sidebar(frame: pd.DataFrame, plan) -> None:
         st.text_input(t("f.query", lang), key="f_query", placeholder=t("search.placeholder", lang))
         st.button(t("f.reset", lang), on_click=reset_filters)
         st.divider()
-        st.selectbox(t("basemap", lang), list(BASEMAPS), key="basemap",
-                     format_func=lambda b: BASEMAPS[b].label_zh if lang == "zh" else BASEMAPS[b].label_en)
+        keyed_by_language(st.selectbox, "basemap", lang, label=t("basemap", lang), options=list(BASEMAPS),
+                          format_func=lambda b: BASEMAPS[b].label_zh if lang == "zh" else BASEMAPS[b].label_en)
         if BASEMAPS[st.session_state["basemap"]].needs_token:
             st.text_input(t("token", lang), key="tianditu_token", type="password")
         st.caption(t("offline.note", lang))
@@ -159,7 +178,8 @@ def filter_widget(f: FilterField, frame: pd.DataFrame, lang: str) -> None:
         text = f.label(v, lang, ctx)
         return f"{text} ({counts.get(v, 0)})" if counts is not None else text
 
-    st.multiselect(f.title(lang), choices, key=f.session_key, placeholder=t("choose", lang), format_func=label)
+    keyed_by_language(st.multiselect, f.session_key, lang, label=f.title(lang), options=choices,
+                      placeholder=t("choose", lang), format_func=label)
 
 
 def item_card(row: pd.Series, lang: str) -> None:
@@ -318,8 +338,8 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     lang = state.lang
     if st.session_state.get("district") is None:
         st.session_state["district"] = DISTRICT_IDS[0]
-    st.selectbox(t("choose.district", lang), list(DISTRICT_IDS), key="district",
-                 format_func=lambda d: district_name(d, lang))
+    keyed_by_language(st.selectbox, "district", lang, label=t("choose.district", lang), options=list(DISTRICT_IDS),
+                      format_func=lambda d: district_name(d, lang))
     did = st.session_state["district"]
     state = state.with_(district=did)
     sub = frame[frame["districts"].map(lambda ds: did in ds)]
