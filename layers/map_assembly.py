@@ -15,7 +15,7 @@ import geopandas as gpd
 
 from layers.basemaps import BASEMAPS
 from layers.filters import ViewState
-from layers.map_controls import Legend, PointScale, ViewSync
+from layers.map_controls import ClickNear, Legend, PointScale, ViewSync
 from layers.map_layers import (
     MapLabels,
     base_map,
@@ -55,6 +55,7 @@ def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *
     if sync_view:
         ViewSync().add_to(m)
     PointScale().add_to(m)
+    ClickNear().add_to(m)
     district_layer(crs, state.district).add_to(m)
     district_labels(crs, labels.district_names).add_to(m)
     # The legend is part of the static base map (its counts follow the drawn features in the browser),

@@ -137,6 +137,15 @@ class PointScale(_Call):
     function = "pointScale"
 
 
+class ClickNear(_Call):
+    """Clicks and taps a few pixels off a thin line or a small point open that item, not the district under it."""
+
+    function = "clickNear"
+
+    def __init__(self, px: int = 12) -> None:
+        super().__init__({"px": px})
+
+
 class ViewSync(JSCSSMixin, _Call):
     """The app's browser glue: keeps the Streamlit page's URL (lat/lon/zoom) in step with the map.
 

@@ -111,6 +111,63 @@
     }, { maxWidth: 360 });
   };
 
+  /* Lines and small points are hard to hit with a mouse and harder with a finger: a click or tap that
+     lands within cfg.px pixels of a project line or point (on a district, an area circle or the bare
+     map) opens that item, as a click right on it would. Lines and points are also kept above the
+     area circles, so that a point inside an area is the one drawn and clicked. */
+  szMap.clickNear = function (map, cfg) {
+    var tolerance = cfg.px || 12;
+    function isItem(l) { return !!(l.feature && l.feature.properties && l.feature.properties.group); }
+    function isThin(l) { return isItem(l) && !(l instanceof L.Circle) && l._path; }
+    function distance(l, p) {
+      if (l instanceof L.CircleMarker) {
+        return Math.max(0, p.distanceTo(l._point) - l._radius);
+      }
+      var best = Infinity;
+      (l._parts || []).forEach(function (part) {
+        for (var i = 1; i < part.length; i++) {
+          best = Math.min(best, L.LineUtil.pointToSegmentDistance(p, part[i - 1], part[i]));
+        }
+      });
+      return best;
+    }
+    function isPoint(l) { return l instanceof L.CircleMarker; }
+    var raising = null;
+    function raise() {  // areas at the bottom, then lines, points on top
+      raising = null;
+      map.eachLayer(function (l) { if (isThin(l) && !isPoint(l)) { l.bringToFront(); } });
+      map.eachLayer(function (l) { if (isThin(l) && isPoint(l)) { l.bringToFront(); } });
+    }
+    map.on("layeradd", function (e) {
+      if (isItem(e.layer) && !raising) { raising = setTimeout(raise, 30); }
+    });
+    map.getContainer().addEventListener("click", function (ev) {
+      var target = null;
+      map.eachLayer(function (l) { if (isThin(l) && l._path === ev.target) { target = l; } });
+      if ((target && isPoint(target)) || ev.target.closest(".leaflet-control, .leaflet-popup")) {
+        return;  // a point was hit squarely, or a control or a card
+      }
+      var containerPoint = map.mouseEventToContainerPoint(ev);
+      var layerPoint = map.containerPointToLayerPoint(containerPoint);
+      var nearest = null;
+      var best = Infinity;
+      map.eachLayer(function (l) {
+        if (!isThin(l)) { return; }
+        var d = distance(l, layerPoint);
+        // a point within reach wins over a line (a line passing over a point must not hide it)
+        var rank = d <= tolerance ? (isPoint(l) ? d : tolerance + 1 + d) : Infinity;
+        if (rank < best) { best = rank; nearest = l; }
+      });
+      if (!nearest || nearest === target) { return; }
+      ev.stopPropagation();
+      ev.preventDefault();
+      nearest.fire("click", {
+        latlng: map.layerPointToLatLng(layerPoint), layerPoint: layerPoint,
+        containerPoint: containerPoint, originalEvent: ev
+      }, true);
+    }, true);
+  };
+
   szMap.bigScreen = function (map) { map.getContainer().classList.add("sz-big-screen"); };
 
   szMap.metricScale = function (map) {

@@ -29,3 +29,62 @@ def test_language_switch_then_a_click_keeps_the_view_district_and_filters(app_ur
     page.get_by_text("Longgang District 龙岗区", exact=False).first.wait_for()
     map_frame(page)
     no_error_shown(page)
+
+
+# The screen position (inside the map's frame) of a drawn item: a point's centre, or the middle of a line.
+ITEM_POINT_JS = """(id) => {
+  let pt = null;
+  map_div.eachLayer(l => {
+    const p = l.feature && l.feature.properties;
+    if (!p || p.id !== id || !p.group || !l._path) { return; }
+    if (l instanceof L.CircleMarker) {
+      const c = map_div.latLngToContainerPoint(l.getLatLng()); pt = [c.x, c.y]; return;
+    }
+    const q = l._path.getPointAtLength(l._path.getTotalLength() / 2);
+    const m = l._path.getScreenCTM(); pt = [q.x * m.a + m.e, q.y * m.d + m.f];
+  });
+  return pt;
+}"""
+
+
+def folium_frame(page):
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
+def click_item_and_read_card(page, item_id: str, offset: tuple[float, float] = (0, 0)) -> str:
+    """Click (once the page settles, retried if the map was still moving) where an item is drawn;
+    return the text of the card the map then shows."""
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    folium_frame(page).wait_for_function("(id) => { let n = 0; map_div.eachLayer(l => { "
+                                         "if (l.feature && l.feature.properties.id === id && l._path) n++; }); "
+                                         "return n > 0; }", arg=item_id)
+    card = frame.locator(".leaflet-popup-content .card")
+    for attempt in range(3):
+        pt = folium_frame(page).evaluate(ITEM_POINT_JS, item_id)
+        box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+        page.mouse.click(box["x"] + pt[0] + offset[0], box["y"] + pt[1] + offset[1])
+        try:
+            card.first.wait_for(timeout=20_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    return card.first.inner_text()
+
+
+def test_a_rail_line_opens_its_card_on_a_click_beside_it(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?query=赣深高铁")
+    text = click_item_and_read_card(page, "ganzhou-shenzhen-hsr", offset=(0, 6))  # a finger's width off the line
+    assert "赣深高铁" in text
+    page.wait_for_url("**item=ganzhou-shenzhen-hsr**")
+    no_error_shown(page)
+
+
+def test_a_proxy_point_inside_an_area_opens_its_own_card(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?query=前海")  # the hub lies inside Qianhai's zone circles
+    text = click_item_and_read_card(page, "qianhai-hub")
+    assert text.startswith("前海综合交通枢纽") and "近似代理点" in text, text
+    page.wait_for_url("**item=qianhai-hub**")
