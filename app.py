@@ -5,10 +5,12 @@ This module only wires the interface; data, filters, map layers and exports live
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from functools import partial
 from urllib.parse import urlencode
 
+import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -20,7 +22,7 @@ from fileio import DataError
 from geo.boundaries import district_problems, load_districts
 from layers import filters
 from layers.basemaps import BASEMAPS
-from layers.export import to_csv_bytes, to_geojson_bytes
+from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes
 from layers.filter_table import FILTERS, FilterContext, FilterField
 from layers.filter_table import filter_context as make_filter_context
 from layers.locate import catalogue_frame, items_by_paragraph
@@ -73,6 +75,15 @@ def labels() -> MapLabels:
 def citing_items() -> dict[str, tuple[str, ...]]:
     """Paragraph id -> the items citing it (built once, not on every rerun of the plan view)."""
     return items_by_paragraph(data()[0])
+
+
+@st.cache_resource(show_spinner=False)
+def export_labels() -> ExportLabels:
+    """Readable district names and citations for the CSV exports (built once)."""
+    frame, plan, profiles, _districts = data()
+    return ExportLabels({d: (p.name_zh, p.name_en) for d, p in profiles.items()},
+                        {pid: (plan.get(pid).citation_zh, plan.get(pid).citation_en)
+                         for pid in frame["paragraph_id"].dropna().unique()})
 
 
 def district_name(did: str, lang: str) -> str:
@@ -285,15 +296,19 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
             st.rerun()
 
 
-def export_buttons(sub: pd.DataFrame, lang: str, stem: str) -> None:
+def export_buttons(sub: pd.DataFrame, state: filters.ViewState, key: str, district: str | None = None) -> None:
     """CSV and GeoJSON of exactly the filtered rows, written only when a button is clicked
-    (not on every filter change, and not sent to the browser before anyone asks)."""
+    (not on every filter change, and not sent to the browser before anyone asks). The file names
+    say what is inside: the district, the filters and the day."""
+    lang = state.lang
     c1, c2 = st.columns(2)
     gdf = sub.drop(columns=["citation"])
-    c1.download_button(t("export.csv", lang), partial(to_csv_bytes, gdf), f"{stem}.csv", "text/csv",
-                       key=f"{stem}_csv", on_click="ignore")
-    c2.download_button(t("export.geojson", lang), partial(to_geojson_bytes, gdf), f"{stem}.geojson",
-                       "application/geo+json", key=f"{stem}_geojson", on_click="ignore")
+    chosen = {f.key: state.chosen(f.name) for f in FILTERS}
+    name = partial(export_file_name, day=dt.date.today(), district=district, chosen=chosen, query=state.query)
+    c1.download_button(t("export.csv", lang), partial(to_csv_bytes, gdf, export_labels()), name("csv"), "text/csv",
+                       key=f"{key}_csv", on_click="ignore")
+    c2.download_button(t("export.geojson", lang), partial(to_geojson_bytes, gdf), name("geojson"),
+                       "application/geo+json", key=f"{key}_geojson", on_click="ignore")
 
 
 def counts_line(sub: pd.DataFrame, lang: str) -> str:
@@ -330,8 +345,18 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     handle_click(result)
     st.markdown(f"#### {t('results', lang)}")
     st.caption(counts_line(sub, lang))
-    export_buttons(sub, lang, "shenzhen-14fyp-filtered")
+    export_buttons(sub, state, "shenzhen-14fyp-filtered")
     results_table(sub, lang, "results_table")
+
+
+def ordered_bar_chart(counts: pd.Series) -> alt.Chart:
+    """Horizontal bars in the order of ``counts`` (st.bar_chart re-sorts them); drawn as SVG so the labels are text."""
+    table = pd.DataFrame({"label": [str(i) for i in counts.index], "n": [int(v) for v in counts]})
+    return alt.Chart(table, usermeta={"embedOptions": {"renderer": "svg"}}).mark_bar().encode(
+        y=alt.Y("label:N", sort=list(table["label"]), title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("n:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+        tooltip=["label", "n"],
+    ).properties(height=max(60, 26 * len(table)))
 
 
 def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
@@ -342,7 +367,8 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
                       format_func=lambda d: district_name(d, lang))
     did = st.session_state["district"]
     state = state.with_(district=did)
-    sub = frame[frame["districts"].map(lambda ds: did in ds)]
+    in_district = frame[frame["districts"].map(lambda ds: did in ds)]
+    sub = filters.apply(in_district, state)  # the sidebar's filters apply here too, and the page says so
     left, right = st.columns([1.2, 1.5])
     with left:
         district_profile(did, lang, plan)
@@ -351,15 +377,16 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
         render_map(sub, state, None, key=f"district_map_{did}", height=430, start=start, legend_open=False)
     st.markdown(f"#### {t('district.items', lang)}")
     st.caption(counts_line(sub, lang))
+    if len(sub) < len(in_district):
+        st.caption(t("district.filtered", lang, n=len(sub), total=len(in_district)))
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('district.by_chapter', lang)}**")
-        st.bar_chart(filters.chapter_counts(sub), horizontal=True, sort=False)  # the plan's order
+        st.altair_chart(ordered_bar_chart(filters.chapter_counts(sub)))  # the plan's order
     with c2:
         st.markdown(f"**{t('district.by_stage', lang)}**")
-        st.bar_chart(filters.stage_counts(sub), horizontal=True, sort=False)  # from study to upgrade
-    st.download_button(t("district.export", lang), partial(to_csv_bytes, sub.drop(columns=["citation"])),
-                       f"shenzhen-14fyp-{did}.csv", "text/csv", key="district_csv", on_click="ignore")
+        st.altair_chart(ordered_bar_chart(filters.stage_counts(sub)))  # from study to upgrade
+    export_buttons(sub, state, "district_export", district=did)
     results_table(sub, lang, f"district_table_{did}")
 
 

@@ -88,3 +88,47 @@ def test_a_proxy_point_inside_an_area_opens_its_own_card(app_url, offline_page):
     text = click_item_and_read_card(page, "qianhai-hub")
     assert text.startswith("前海综合交通枢纽") and "近似代理点" in text, text
     page.wait_for_url("**item=qianhai-hub**")
+
+
+def chart_labels(chart) -> list[str]:
+    """The category labels of a drawn bar chart, top to bottom, as the browser shows them."""
+    chart.locator("svg .role-axis-label text").first.wait_for()
+    axes = chart.locator("svg .role-axis-label").evaluate_all(
+        "gs => gs.map(g => Array.from(g.querySelectorAll('text'))"
+        ".map(e => [e.getBoundingClientRect().top, e.textContent]).sort((a, b) => a[0] - b[0]).map(a => a[1]))")
+    return next(a for a in axes if not all(x.replace(".", "").isdigit() for x in a))  # the category axis
+
+
+def test_district_charts_are_drawn_in_the_plans_order_and_exports_are_labelled(app_url, offline_page):
+    import csv
+    import io
+    import json
+    import re
+
+    from layers.schema import PLAN_STAGES
+    from plan_text.index import to_cn_numeral
+
+    page = offline_page.page
+    page.goto(app_url + "/?view=district&district=longgang")
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.nth(1).wait_for()
+    chapters = chart_labels(charts.nth(0))
+    numbers = [re.search(r"Ch\. (\d+)", c).group(1) for c in chapters]
+    assert len(numbers) >= 3 and [int(n) for n in numbers] == sorted(int(n) for n in numbers), chapters
+    assert chapters[0].startswith(f"第{to_cn_numeral(int(numbers[0]))}章")
+    stages = chart_labels(charts.nth(1))
+    order = [s.split(" ")[0] for s in stages]
+    vocab = [v.zh for v in PLAN_STAGES.values()]
+    assert len(order) >= 2 and order == sorted(order, key=vocab.index), stages
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出CSV").click()
+    assert re.fullmatch(r"shenzhen-14fyp_longgang_\d{4}-\d{2}-\d{2}\.csv", download.value.suggested_filename)
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text("utf-8-sig"))))
+    assert rows and all("龙岗区" in r["districts_zh"] and "Longgang" in r["districts_en"] for r in rows)
+    assert all(r["citation_zh"].startswith("第") and r["category_en"] for r in rows)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出GeoJSON").click()
+    assert download.value.suggested_filename.startswith("shenzhen-14fyp_longgang_")
+    features = json.loads(download.value.path().read_text("utf-8"))["features"]
+    assert [f["id"] for f in features] == [r["id"] for r in rows]
+    no_error_shown(page)
