@@ -50,6 +50,12 @@
       return div;
     };
     control.addTo(map);
+    // Open, the legend would hide much of a small map (a phone): there it starts folded.
+    var box = control.getContainer();
+    var size = map.getSize();
+    if (cfg.open && box.offsetWidth * box.offsetHeight > 0.15 * size.x * size.y) {
+      box.querySelector("details").open = false;
+    }
     var pending = null;
     function recount() {
       pending = null;
@@ -92,7 +98,8 @@
   szMap.openCard = function (fg, cfg) {
     setTimeout(function () {
       if (!fg._map || typeof szCard !== "function") { return; }
-      L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: false })
+      var small = fg._map.getSize().x < 500;  // on a phone, move the map so the whole card shows
+      L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small, keepInView: small })
         .setLatLng(cfg.latlng)
         .setContent(szCard(cfg.props))
         .openOn(fg._map);

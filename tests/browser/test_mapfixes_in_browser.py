@@ -1,7 +1,11 @@
 """Defects users hit on the map, checked where they hit them: in a real browser."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.browser.conftest import map_frame
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
 def no_error_shown(page) -> None:
@@ -132,3 +136,35 @@ def test_district_charts_are_drawn_in_the_plans_order_and_exports_are_labelled(a
     features = json.loads(download.value.path().read_text("utf-8"))["features"]
     assert [f["id"] for f in features] == [r["id"] for r in rows]
     no_error_shown(page)
+
+
+def test_on_a_phone_the_card_fits_the_screen_and_the_legend_starts_folded(app_url, browser):
+    from tests.browser.conftest import OfflinePage
+
+    phone = OfflinePage(browser)
+    try:
+        page = phone.page
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(app_url + "/?item=qianhai-hub")
+        frame = map_frame(page)
+        card = frame.locator(".leaflet-popup-content .card")
+        card.wait_for()
+        iframe = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+        assert iframe["width"] <= 390
+        popup = frame.locator(".leaflet-popup-content-wrapper").first
+        # the card is placed (and the map panned to it) once the map has settled: wait for it to fit
+        folium_frame(page).wait_for_function(
+            "() => { const r = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();"
+            " return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; }",
+            timeout=30_000)
+        box = popup.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        legend = frame.locator(".map-legend")
+        legend.wait_for()
+        assert legend.locator("details").evaluate("d => d.open") is False
+        lbox = legend.bounding_box()
+        assert lbox["width"] * lbox["height"] < 0.15 * iframe["width"] * iframe["height"]
+        page.screenshot(path=str(SHOTS / "phone-card.png"))
+        assert phone.external == []
+    finally:
+        phone.close()
