@@ -29,7 +29,7 @@ from layers.locate import catalogue_frame, items_by_paragraph
 from layers.map_assembly import assemble_map
 from layers.map_layers import MapLabels, map_labels
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
-from layers.viewport import View, view_for, view_of_items
+from layers.viewport import View, view_for, view_of_items, view_of_result
 from plan_text import PlanIndex, load_plan
 from plan_text.index import to_cn_numeral
 from ui_text import md_literal, md_text, t
@@ -316,6 +316,17 @@ def counts_line(sub: pd.DataFrame, lang: str) -> str:
              district=int((sub["precision"] == "district").sum()), none=int((sub["precision"] == "none").sum()))
 
 
+def result_focus(sub: pd.DataFrame, state: filters.ViewState) -> View | None:
+    """Where the map moves after the filters change: it frames the result, unless the visitor keeps the view."""
+    signature = repr((sorted(state.filters.items()), state.query))
+    changed = st.session_state.get("fit_signature", signature) != signature
+    st.session_state["fit_signature"] = signature
+    keep = st.toggle(t("keep_view", state.lang), key="keep_view")
+    if not changed or keep:
+        return None
+    return view_of_result(sub, load_districts(), state.chosen("districts"), 600, 620)
+
+
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     lang = state.lang
     sub = filters.apply(frame, state)
@@ -330,7 +341,15 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     # and the card goes below it; otherwise the card sits beside the map.
     left, right = (st.container(), st.container()) if state.present else st.columns([3, 1.3])
     with left:
-        focus = focus_of(frame, state.item)
+        # The map moves when the filters change (to frame the result) or another item is selected;
+        # otherwise the same focus is sent again, which leaves the visitor's own panning alone.
+        fit = result_focus(sub, state)
+        if fit is not None:
+            st.session_state["map_focus"] = fit
+        elif st.session_state.get("focus_item", "") != state.item:
+            st.session_state["focus_item"] = state.item
+            st.session_state["map_focus"] = focus_of(frame, state.item)
+        focus = st.session_state.get("map_focus")
         result = render_map(sub, state, focus, height=720 if state.present else 620,
                             start=st.session_state.get("map_start"))
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)

@@ -168,3 +168,31 @@ def test_on_a_phone_the_card_fits_the_screen_and_the_legend_starts_folded(app_ur
         assert phone.external == []
     finally:
         phone.close()
+
+
+def test_the_map_frames_the_result_of_a_filter_unless_the_view_is_kept(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    city_zoom = folium_frame(page).evaluate("() => map_div.getZoom()")
+    box = page.get_by_label("名称筛选(中文或英文)")
+    box.fill("西丽枢纽")
+    box.press("Enter")
+    folium_frame(page).wait_for_function(f"() => map_div.getZoom() >= {city_zoom + 3}", timeout=60_000)
+    from layers.locate import catalogue_frame
+
+    hub = catalogue_frame().set_index("id").loc["xili-hub"].geometry
+    assert folium_frame(page).evaluate("([lat, lon]) => map_div.getBounds().contains([lat, lon])", [hub.y, hub.x])
+    # with the view kept, the next filter change leaves the map where it is
+    page.get_by_text("筛选时保持当前视图").click()
+    zoom = folium_frame(page).evaluate("() => map_div.getZoom()")
+    before = page.url
+    box.fill("机场")
+    box.press("Enter")
+    page.wait_for_function("before => location.href !== before", arg=before, timeout=60_000)
+    # the new layers (and any move) arrive together: wait until the legend counts more than the hub
+    folium_frame(page).wait_for_function(
+        "() => Array.from(document.querySelectorAll('.map-legend [data-group]'))"
+        ".reduce((n, e) => n + parseInt(e.textContent || '0', 10), 0) > 1", timeout=60_000)
+    assert folium_frame(page).evaluate("() => map_div.getZoom()") == zoom
