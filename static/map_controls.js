@@ -50,11 +50,9 @@
       return div;
     };
     control.addTo(map);
-    // Open, the legend would hide much of a small map (a phone): there it starts folded.
-    var box = control.getContainer();
-    var size = map.getSize();
-    if (cfg.open && box.offsetWidth * box.offsetHeight > 0.15 * size.x * size.y) {
-      box.querySelector("details").open = false;
+    // Open, the legend (240 px wide) would hide much of a narrow map (a phone): there it starts folded.
+    if (cfg.open && map.getSize().x < 480) {
+      control.getContainer().querySelector("details").open = false;
     }
     var pending = null;
     function recount() {
@@ -173,6 +171,53 @@
         containerPoint: containerPoint, originalEvent: ev
       }, true);
     }, true);
+  };
+
+  /* District names that would overlap a larger district's name are hidden at that zoom (the hover
+     tooltip still names the district); zooming in brings them back. Larger districts rank first. */
+  szMap.declutterLabels = function (fg) {
+    function run() {
+      var map = fg._map;
+      if (!map) { return; }
+      var labels = Array.prototype.slice.call(map.getContainer().querySelectorAll(".district-label"));
+      labels.sort(function (a, b) { return (+a.getAttribute("data-rank")) - (+b.getAttribute("data-rank")); });
+      var kept = [];
+      labels.forEach(function (label) {
+        label.style.visibility = "visible";
+        var r = label.getBoundingClientRect();
+        var clash = kept.some(function (k) {
+          return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+        });
+        if (clash) { label.style.visibility = "hidden"; } else { kept.push(r); }
+      });
+    }
+    var pending = null;
+    function later() { if (!pending) { pending = setTimeout(function () { pending = null; run(); }, 50); } }
+    setTimeout(function () {
+      if (!fg._map) { return; }
+      fg._map.on("zoomend viewreset resize moveend layeradd", later);
+      later();
+    }, 0);
+  };
+
+  /* A locator in the corner: the whole city with Shenzhen-Shanwei (60 km east) drawn from the district
+     shapes (no tiles, so it works offline), with a rectangle showing where the main map looks. */
+  szMap.locator = function (layer, cfg) {
+    setTimeout(function () {
+      var map = layer._map;
+      if (!map || !L.Control.MiniMap) { return; }
+      var shapes = L.geoJson(layer.toGeoJSON(), {
+        interactive: false,
+        style: function () { return { color: "#777", weight: 0.8, fillColor: "#f4e3b5", fillOpacity: 0.9 }; }
+      });
+      new L.Control.MiniMap(shapes, {
+        position: cfg.position, width: cfg.width, height: cfg.height, zoomLevelFixed: cfg.zoom,
+        centerFixed: cfg.center, toggleDisplay: true, minimized: map.getSize().x < 500,
+        strings: { hideText: cfg.hide, showText: cfg.show },
+        aimingRectOptions: { color: "#c0392b", weight: 2, interactive: false },
+        shadowRectOptions: { color: "#000", weight: 1, opacity: 0, fillOpacity: 0, interactive: false }
+      }).addTo(map);
+    }, 0);
   };
 
   szMap.bigScreen = function (map) { map.getContainer().classList.add("sz-big-screen"); };

@@ -163,7 +163,7 @@ def test_on_a_phone_the_card_fits_the_screen_and_the_legend_starts_folded(app_ur
         legend.wait_for()
         assert legend.locator("details").evaluate("d => d.open") is False
         lbox = legend.bounding_box()
-        assert lbox["width"] * lbox["height"] < 0.15 * iframe["width"] * iframe["height"]
+        assert lbox["width"] * lbox["height"] < 0.25 * iframe["width"] * iframe["height"]
         page.screenshot(path=str(SHOTS / "phone-card.png"))
         assert phone.external == []
     finally:
@@ -196,3 +196,31 @@ def test_the_map_frames_the_result_of_a_filter_unless_the_view_is_kept(app_url, 
         "() => Array.from(document.querySelectorAll('.map-legend [data-group]'))"
         ".reduce((n, e) => n + parseInt(e.textContent || '0', 10), 0) > 1", timeout=60_000)
     assert folium_frame(page).evaluate("() => map_div.getZoom()") == zoom
+
+
+def test_default_view_shows_the_core_city_large_with_shenshan_in_a_locator_and_no_labels_overlap(
+        app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    locator = frame.locator(".leaflet-control-minimap")
+    locator.wait_for()
+    # the inset draws all eleven districts, Shenzhen-Shanwei included, and marks the main map's view
+    frame.locator(".leaflet-control-minimap path").nth(10).wait_for()
+    assert frame.locator(".leaflet-control-minimap path").count() >= 12
+    # the core city (without Shenshan) spans most of the map's width
+    span = folium_frame(page).evaluate("""() => {
+        const w = map_div.latLngToContainerPoint([22.6, 113.76]).x, e = map_div.latLngToContainerPoint([22.6, 114.62]).x;
+        return (e - w) / map_div.getSize().x; }""")
+    assert span > 0.6, span
+    folium_frame(page).wait_for_function("""() => {
+        const shown = Array.from(document.querySelectorAll('.district-label'))
+          .filter(e => e.style.visibility !== 'hidden').map(e => e.getBoundingClientRect());
+        if (shown.length < 6) return false;
+        return shown.every((a, i) => shown.every((b, j) => i === j ||
+          !(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)));
+    }""", timeout=30_000)
+    assert frame.locator(".map-legend details").evaluate("d => d.open") is True  # room for it here
+    page.screenshot(path=str(SHOTS / "map-default-1400.png"))
+    assert offline_page.external == []
