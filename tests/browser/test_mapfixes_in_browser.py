@@ -211,7 +211,8 @@ def test_default_view_shows_the_core_city_large_with_shenshan_in_a_locator_and_n
     assert frame.locator(".leaflet-control-minimap path").count() >= 12
     # the core city (without Shenshan) spans most of the map's width
     span = folium_frame(page).evaluate("""() => {
-        const w = map_div.latLngToContainerPoint([22.6, 113.76]).x, e = map_div.latLngToContainerPoint([22.6, 114.62]).x;
+        const w = map_div.latLngToContainerPoint([22.6, 113.76]).x;
+        const e = map_div.latLngToContainerPoint([22.6, 114.62]).x;
         return (e - w) / map_div.getSize().x; }""")
     assert span > 0.6, span
     folium_frame(page).wait_for_function("""() => {
