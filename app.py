@@ -5,12 +5,14 @@ This module only wires the interface; data, filters, map layers and exports live
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from urllib.parse import urlencode
 
+import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -23,7 +25,7 @@ from geo.boundaries import district_problems, load_districts
 from interface import progress
 from layers import filters
 from layers.basemaps import BASEMAPS
-from layers.export import to_csv_bytes, to_geojson_bytes
+from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes
 from layers.filter_table import FILTERS, FilterContext, FilterField
 from layers.filter_table import filter_context as make_filter_context
 from layers.locate import catalogue_frame, items_by_paragraph
@@ -31,7 +33,7 @@ from layers.map_assembly import assemble_map
 from layers.map_layers import MapLabels, map_labels
 from layers.references import QualityFigures, quality_figures
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
-from layers.viewport import View, view_for, view_of_items
+from layers.viewport import View, view_for, view_of_items, view_of_result
 from plan_text import PlanIndex, load_plan
 from plan_text.index import to_cn_numeral
 from tracking import Store, User
@@ -91,9 +93,37 @@ def citing_items() -> dict[str, tuple[str, ...]]:
     return items_by_paragraph(data()[0])
 
 
+@st.cache_resource(show_spinner=False)
+def export_labels() -> ExportLabels:
+    """Readable district names and citations for the CSV exports (built once)."""
+    frame, plan, profiles, _districts = data()
+    return ExportLabels({d: (p.name_zh, p.name_en) for d, p in profiles.items()},
+                        {pid: (plan.get(pid).citation_zh, plan.get(pid).citation_en)
+                         for pid in frame["paragraph_id"].dropna().unique()})
+
+
 def district_name(did: str, lang: str) -> str:
     p = load_profiles()[did]
     return f"{p.name_zh} {p.name_en}" if lang == "zh" else f"{p.name_en} {p.name_zh}"
+
+
+def _take_widget_value(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+def keyed_by_language(widget, key: str, lang: str, **kwargs):
+    """A choice widget whose option labels depend on the language, keeping its value across a switch.
+
+    Streamlit keeps a choice by its displayed label, so after a language switch the old label no longer
+    matches and the widget hands back a label instead of an id. The value lives under ``key`` (plain
+    state), and the widget is keyed per language and initialised from it.
+    """
+    widget_key = f"{key}__{lang}"
+    if st.session_state.get(widget_key) != st.session_state.get(key):
+        st.session_state[widget_key] = st.session_state.get(key)
+    value = widget(key=widget_key, on_change=_take_widget_value, args=(widget_key, key), **kwargs)
+    st.session_state[key] = value
+    return value
 
 
 def init_state(frame: pd.DataFrame, plan) -> None:
@@ -148,7 +178,8 @@ def sidebar(frame: pd.DataFrame, plan, user: User | None) -> None:
         # The audit page is offered to administrators only (a link to it shows others why not).
         views = [v for v in filters.VIEWS if v != "audit" or (user is not None and user.is_admin)
                  or st.session_state["view"] == "audit"]
-        st.radio(t("view", lang), views, key="view", format_func=lambda v: t(f"view.{v}", lang))
+        keyed_by_language(st.radio, "view", lang, label=t("view", lang), options=views,
+                          format_func=lambda v: t(f"view.{v}", lang))
         st.toggle(t("present", lang), key="present")
         st.subheader(t("filters", lang))
         for f in FILTERS:
@@ -158,11 +189,11 @@ def sidebar(frame: pd.DataFrame, plan, user: User | None) -> None:
         st.divider()
         st.subheader(t("progress.title", lang))
         progress.as_of_input(lang)
-        st.radio(t("colour", lang), list(filters.COLOUR_MODES), key="colour",
-                 format_func=lambda c: t(f"colour.{c}", lang))
+        keyed_by_language(st.radio, "colour", lang, label=t("colour", lang), options=list(filters.COLOUR_MODES),
+                          format_func=lambda c: t(f"colour.{c}", lang))
         st.divider()
-        st.selectbox(t("basemap", lang), list(BASEMAPS), key="basemap",
-                     format_func=lambda b: BASEMAPS[b].label_zh if lang == "zh" else BASEMAPS[b].label_en)
+        keyed_by_language(st.selectbox, "basemap", lang, label=t("basemap", lang), options=list(BASEMAPS),
+                          format_func=lambda b: BASEMAPS[b].label_zh if lang == "zh" else BASEMAPS[b].label_en)
         if BASEMAPS[st.session_state["basemap"]].needs_token:
             st.text_input(t("token", lang), key="tianditu_token", type="password")
         st.caption(t("offline.note", lang))
@@ -184,7 +215,8 @@ def filter_widget(f: FilterField, frame: pd.DataFrame, lang: str) -> None:
         text = f.label(v, lang, ctx)
         return f"{text} ({counts.get(v, 0)})" if counts is not None else text
 
-    st.multiselect(f.title(lang), choices, key=f.session_key, placeholder=t("choose", lang), format_func=label)
+    keyed_by_language(st.multiselect, f.session_key, lang, label=f.title(lang), options=choices,
+                      placeholder=t("choose", lang), format_func=label)
 
 
 def item_card(row: pd.Series, lang: str) -> None:
@@ -294,20 +326,35 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
             st.rerun()
 
 
-def export_buttons(sub: pd.DataFrame, lang: str, stem: str) -> None:
+def export_buttons(sub: pd.DataFrame, state: filters.ViewState, key: str, district: str | None = None) -> None:
     """CSV and GeoJSON of exactly the filtered rows, written only when a button is clicked
-    (not on every filter change, and not sent to the browser before anyone asks)."""
+    (not on every filter change, and not sent to the browser before anyone asks). The file names
+    say what is inside: the district, the filters and the day."""
+    lang = state.lang
     c1, c2 = st.columns(2)
     gdf = sub.drop(columns=["citation"])
-    c1.download_button(t("export.csv", lang), partial(to_csv_bytes, gdf), f"{stem}.csv", "text/csv",
-                       key=f"{stem}_csv", on_click="ignore")
-    c2.download_button(t("export.geojson", lang), partial(to_geojson_bytes, gdf), f"{stem}.geojson",
-                       "application/geo+json", key=f"{stem}_geojson", on_click="ignore")
+    chosen = {f.key: state.chosen(f.name) for f in FILTERS}
+    name = partial(export_file_name, day=dt.date.today(), district=district, chosen=chosen, query=state.query)
+    c1.download_button(t("export.csv", lang), partial(to_csv_bytes, gdf, export_labels()), name("csv"), "text/csv",
+                       key=f"{key}_csv", on_click="ignore")
+    c2.download_button(t("export.geojson", lang), partial(to_geojson_bytes, gdf), name("geojson"),
+                       "application/geo+json", key=f"{key}_geojson", on_click="ignore")
 
 
 def counts_line(sub: pd.DataFrame, lang: str) -> str:
     return t("results.count", lang, n=len(sub), drawn=int(sub.geometry.notna().sum()),
              district=int((sub["precision"] == "district").sum()), none=int((sub["precision"] == "none").sum()))
+
+
+def result_focus(sub: pd.DataFrame, state: filters.ViewState) -> View | None:
+    """Where the map moves after the filters change: it frames the result, unless the visitor keeps the view."""
+    signature = repr((sorted(state.filters.items()), state.query))
+    changed = st.session_state.get("fit_signature", signature) != signature
+    st.session_state["fit_signature"] = signature
+    keep = st.toggle(t("keep_view", state.lang), key="keep_view")
+    if not changed or keep:
+        return None
+    return view_of_result(sub, load_districts(), tuple(str(d) for d in state.chosen("districts")), 600, 620)
 
 
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
@@ -324,7 +371,15 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     # and the card goes below it; otherwise the card sits beside the map.
     left, right = (st.container(), st.container()) if state.present else st.columns([3, 1.3])
     with left:
-        focus = focus_of(frame, state.item)
+        # The map moves when the filters change (to frame the result) or another item is selected;
+        # otherwise the same focus is sent again, which leaves the visitor's own panning alone.
+        fit = result_focus(sub, state)
+        if fit is not None:
+            st.session_state["map_focus"] = fit
+        elif st.session_state.get("focus_item", "") != state.item:
+            st.session_state["focus_item"] = state.item
+            st.session_state["map_focus"] = focus_of(frame, state.item)
+        focus = st.session_state.get("map_focus")
         result = render_map(sub, state, focus, height=720 if state.present else 620,
                             start=st.session_state.get("map_start"))
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
@@ -341,19 +396,30 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     handle_click(result)
     st.markdown(f"#### {t('results', lang)}")
     st.caption(counts_line(sub, lang))
-    export_buttons(sub, lang, "shenzhen-14fyp-filtered")
+    export_buttons(sub, state, "shenzhen-14fyp-filtered")
     results_table(sub, lang, "results_table")
+
+
+def ordered_bar_chart(counts: pd.Series) -> alt.Chart:
+    """Horizontal bars in the order of ``counts`` (st.bar_chart re-sorts them); drawn as SVG so the labels are text."""
+    table = pd.DataFrame({"label": [str(i) for i in counts.index], "n": [int(v) for v in counts]})
+    return alt.Chart(table, usermeta={"embedOptions": {"renderer": "svg"}}).mark_bar().encode(
+        y=alt.Y("label:N", sort=list(table["label"]), title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("n:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+        tooltip=["label", "n"],
+    ).properties(height=max(60, 26 * len(table)))
 
 
 def district_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
     lang = state.lang
     if st.session_state.get("district") is None:
         st.session_state["district"] = DISTRICT_IDS[0]
-    st.selectbox(t("choose.district", lang), list(DISTRICT_IDS), key="district",
-                 format_func=lambda d: district_name(d, lang))
+    keyed_by_language(st.selectbox, "district", lang, label=t("choose.district", lang), options=list(DISTRICT_IDS),
+                      format_func=lambda d: district_name(d, lang))
     did = st.session_state["district"]
     state = state.with_(district=did)
-    sub = frame[frame["districts"].map(lambda ds: did in ds)]
+    in_district = frame[frame["districts"].map(lambda ds: did in ds)]
+    sub = filters.apply(in_district, state)  # the sidebar's filters apply here too, and the page says so
     left, right = st.columns([1.2, 1.5])
     with left:
         district_profile(did, lang, plan)
@@ -362,15 +428,16 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: Prog
         render_map(sub, state, None, key=f"district_map_{did}", height=430, start=start, legend_open=False)
     st.markdown(f"#### {t('district.items', lang)}")
     st.caption(counts_line(sub, lang))
+    if len(sub) < len(in_district):
+        st.caption(t("district.filtered", lang, n=len(sub), total=len(in_district)))
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('district.by_chapter', lang)}**")
-        st.bar_chart(filters.chapter_counts(sub), horizontal=True, sort=False)  # the plan's order
+        st.altair_chart(ordered_bar_chart(filters.chapter_counts(sub)))  # the plan's order
     with c2:
         st.markdown(f"**{t('district.by_stage', lang)}**")
-        st.bar_chart(filters.stage_counts(sub), horizontal=True, sort=False)  # from study to upgrade
-    st.download_button(t("district.export", lang), partial(to_csv_bytes, sub.drop(columns=["citation"])),
-                       f"shenzhen-14fyp-{did}.csv", "text/csv", key="district_csv", on_click="ignore")
+        st.altair_chart(ordered_bar_chart(filters.stage_counts(sub)))  # from study to upgrade
+    export_buttons(sub, state, "district_export", district=did)
     progress.district_progress(sub, lang, ctx.as_of)
     if ctx.store is not None:
         progress.progress_exports(ctx.store, sub, ctx.as_of, did, lang, f"district_{did}")

@@ -9,9 +9,13 @@ items and optionally a selection, with QGIS styles that draw them the way the ma
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
+import re
 import sqlite3
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,6 +24,8 @@ import pandas as pd
 import settings
 from fileio import dumps_json
 from geo.rfc7946 import json_value, rfc7946_geometry
+from layers.schema import CATEGORIES, PLAN_STAGES, PRECISIONS
+from tracking.frame import outcome_label, tracked_label
 
 EXPORT_COLUMNS = [
     "id", "name_zh", "name_en", "category", "part", "chapter", "section", "column", "paragraph_id",
@@ -42,8 +48,81 @@ def _plain(value: object) -> object:
     return value
 
 
-def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
+@dataclass(frozen=True)
+class ExportLabels:
+    """Readable names for the codes a CSV carries, so a reader needs no code book.
+
+    ``district_names``: district id -> (zh, en); ``citations``: paragraph id -> (zh, en).
+    """
+
+    district_names: Mapping[str, tuple[str, str]]
+    citations: Mapping[str, tuple[str, str]]
+
+
+def _vocabulary_label(vocab: Mapping, code: object, lang: str) -> str:
+    entry = vocab.get(code) if isinstance(code, str) else None
+    return "" if entry is None else str(getattr(entry, lang))
+
+
+def _district_labels(ids: object, names: Mapping[str, tuple[str, str]], index: int) -> str:
+    if not isinstance(ids, (list, tuple)):
+        return ""
+    return ";".join(names[d][index] if d in names else str(d) for d in ids)
+
+
+def readable_table(frame: pd.DataFrame, labels: ExportLabels) -> pd.DataFrame:
+    """The export columns with ``<code>_zh`` and ``<code>_en`` beside each coded column and the
+    paragraph's citation beside its id."""
     table = pd.DataFrame({c: frame[c].map(_plain) for c in EXPORT_COLUMNS})
+    out: dict[str, pd.Series] = {}
+    for c in EXPORT_COLUMNS:
+        out[c] = table[c]
+        if c == "paragraph_id":
+            for i, lang in enumerate(("zh", "en")):
+                out[f"citation_{lang}"] = frame[c].map(lambda p, i=i: labels.citations.get(p, ("", ""))[i])
+        for vocab_col, vocab in (("category", CATEGORIES), ("plan_stage", PLAN_STAGES), ("precision", PRECISIONS)):
+            if c == vocab_col:
+                for lang in ("zh", "en"):
+                    out[f"{c}_{lang}"] = frame[c].map(
+                        lambda v, lang=lang, vocab=vocab: _vocabulary_label(vocab, v, lang))
+        if c in ("districts", "plan_districts"):
+            for i, lang in enumerate(("zh", "en")):
+                out[f"{c}_{lang}"] = frame[c].map(lambda ds, i=i: _district_labels(ds, labels.district_names, i))
+    if "tracked_status" in frame.columns:  # progress as of the app's date (tracking.frame.with_progress)
+        for col, label in (("tracked_status", tracked_label), ("outcome", outcome_label)):
+            out[col] = frame[col]
+            for i, lang in enumerate(("zh", "en")):
+                out[f"{col}_{lang}"] = frame[col].map(lambda v, i=i, label=label: label(str(v))[i])
+        out["tracked_as_of"] = frame["tracked_as_of"]
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _file_part(value: object) -> str:
+    """A value made safe for a file name (letters of any script, digits, plus signs and dashes)."""
+    return re.sub(r"[^\w+-]+", "-", str(value)).strip("-_")[:40]
+
+
+def export_file_name(extension: str, day: dt.date, *, district: str | None = None,
+                     chosen: Mapping[str, tuple[object, ...]] | None = None, query: str = "") -> str:
+    """A download's name that says what it holds: the district, the filters (by their link keys) and the day,
+    e.g. ``shenzhen-14fyp_longgang_cat-railway_2026-11-27.csv``."""
+    parts = ["shenzhen-14fyp"]
+    if district:
+        parts.append(_file_part(district))
+    for key, values in (chosen or {}).items():
+        if values:
+            parts.append(_file_part(f"{key}-{'+'.join(str(v) for v in values)}"))
+    if query.strip():
+        parts.append(_file_part(f"q-{query.strip()}"))
+    if len(parts) == 1:
+        parts.append("all")
+    return "_".join(p for p in parts if p) + f"_{day.isoformat()}.{extension}"
+
+
+def to_csv_bytes(frame: gpd.GeoDataFrame, labels: ExportLabels | None = None) -> bytes:
+    """The rows as CSV; with ``labels``, readable zh/en names beside the codes and the citation."""
+    table = (readable_table(frame, labels) if labels is not None
+             else pd.DataFrame({c: frame[c].map(_plain) for c in EXPORT_COLUMNS}))
     geoms = frame.geometry
     table["lon"] = [round(g.x, 6) if g is not None and g.geom_type == "Point" else "" for g in geoms]
     table["lat"] = [round(g.y, 6) if g is not None and g.geom_type == "Point" else "" for g in geoms]

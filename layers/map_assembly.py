@@ -15,7 +15,7 @@ import geopandas as gpd
 
 from layers.basemaps import BASEMAPS
 from layers.filters import ViewState
-from layers.map_controls import Legend, PointScale, ViewSync
+from layers.map_controls import ClickNear, Legend, Locator, PointScale, ViewSync
 from layers.map_layers import (
     MapLabels,
     base_map,
@@ -57,7 +57,9 @@ def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *
     if sync_view:
         ViewSync().add_to(m)
     PointScale().add_to(m)
-    district_layer(crs, state.district).add_to(m)
+    ClickNear().add_to(m)
+    districts = district_layer(crs, state.district).add_to(m)
+    Locator(center=(22.71, 114.48), zoom=7).add_to(districts)  # the whole city, Shenshan included
     district_labels(crs, labels.district_names).add_to(m)
     # The legend is part of the static base map (its counts follow the drawn features in the browser),
     # so that a filter change only replaces the project layers.

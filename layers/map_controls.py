@@ -139,6 +139,35 @@ class PointScale(_Call):
     function = "pointScale"
 
 
+class ClickNear(_Call):
+    """Clicks and taps a few pixels off a thin line or a small point open that item, not the district under it."""
+
+    function = "clickNear"
+
+    def __init__(self, px: int = 12) -> None:
+        super().__init__({"px": px})
+
+
+class DeclutterLabels(_Call):
+    """Hides a district name where it would overlap a larger district's name (zooming in shows it again)."""
+
+    function = "declutterLabels"
+
+
+class Locator(JSCSSMixin, _Call):
+    """The whole city, Shenzhen-Shanwei included, in a corner inset (Leaflet-MiniMap, served by the app),
+    so the main map can show the core city large without losing Shenshan."""
+
+    default_js = [("leaflet_minimap", f"{settings.STATIC_URL}/vendor/leaflet-minimap/Control.MiniMap.js")]
+    default_css = [("leaflet_minimap_css", f"{settings.STATIC_URL}/vendor/leaflet-minimap/Control.MiniMap.css")]
+    function = "locator"
+
+    def __init__(self, center: tuple[float, float], zoom: float) -> None:
+        super().__init__({"position": "bottomleft", "width": 170, "height": 90, "zoom": zoom,
+                          "center": list(center), "hide": "隐藏全市图 Hide overview",
+                          "show": "显示全市图 Show overview"})
+
+
 class ViewSync(JSCSSMixin, _Call):
     """The app's browser glue: keeps the Streamlit page's URL (lat/lon/zoom) in step with the map.
 

@@ -28,6 +28,7 @@ from layers.map_controls import (
     CONTROLS_JS,
     BigScreen,
     CardLookup,
+    DeclutterLabels,
     DistrictTooltip,
     ListPopup,
     MetricScale,
@@ -49,6 +50,8 @@ GROUP_COLOURS: dict[str, str] = {
 }
 
 VENDOR = f"{settings.STATIC_URL}/vendor"
+# Shenzhen-Shanwei Special Cooperation Zone lies 60 km east of the rest: the default view leaves it to the locator.
+DETACHED_DISTRICT = "shenshan"
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,9 @@ def base_map(basemap: Basemap, labels: MapLabels, token: str = "", location: tup
         BigScreen().add_to(m)
     MetricScale().add_to(m)
     if location is None:
-        w, s_, e, n = display_districts().total_bounds
+        # The core city fills the map; Shenzhen-Shanwei, 60 km east, is shown in the locator inset.
+        gdf = display_districts()
+        w, s_, e, n = gdf[gdf["id"] != DETACHED_DISTRICT].total_bounds
         m.fit_bounds([[s_, w], [n, e]], padding=(12, 12))  # room for the edge districts' labels
     url = basemap.tile_url(token)
     provider = basemap.provider
@@ -180,12 +185,15 @@ def district_labels(crs: CrsName, names: Mapping[str, tuple[str, str]]) -> foliu
     """Permanent zh/en name labels, so the map reads on a big screen without hovering."""
     fg = folium.FeatureGroup(name="区名 District names", control=False)
     gdf = display_districts()
+    rank = {did: i for i, did in enumerate(gdf.sort_values("area_km2", ascending=False)["id"])}
     for did, geom in zip(gdf["id"], gdf.geometry, strict=True):
         pt = shifted_geometry(geom.representative_point(), crs)
         zh, en = names.get(did, (did, ""))
-        label = f"<div class='district-label'>{html.escape(zh)}<span>{html.escape(en)}</span></div>"
+        label = (f"<div class='district-label' data-rank='{rank[did]}'>{html.escape(zh)}"
+                 f"<span>{html.escape(en)}</span></div>")
         folium.Marker([pt.y, pt.x], icon=folium.DivIcon(html=label, icon_size=(120, 34), icon_anchor=(60, 17)),
                       interactive=False).add_to(fg)
+    DeclutterLabels().add_to(fg)
     return fg
 
 

@@ -40,3 +40,16 @@ def view_of_items(frame: gpd.GeoDataFrame, width_px: int, height_px: int, max_zo
     b = display_geometry(located).total_bounds
     lat, lon, zoom = view_for((float(b[0]), float(b[1]), float(b[2]), float(b[3])), width_px, height_px)
     return lat, lon, min(zoom, max_zoom) if max_zoom is not None else zoom
+
+
+def view_of_result(items: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, chosen_districts: tuple[str, ...],
+                   width_px: int, height_px: int) -> View | None:
+    """Where to look after the filters change: the chosen districts when the filter names any (a line
+    through a district should not pull the view out to its whole length), else the drawn items.
+    None when there is nothing to frame (the view then stays where it is)."""
+    if chosen_districts:
+        shapes = districts[districts["id"].isin(chosen_districts)]
+        if not shapes.empty:
+            b = shapes.total_bounds
+            return view_for((float(b[0]), float(b[1]), float(b[2]), float(b[3])), width_px, height_px)
+    return view_of_items(items, width_px, height_px)

@@ -50,6 +50,10 @@
       return div;
     };
     control.addTo(map);
+    // Open, the legend (240 px wide) would hide much of a narrow map (a phone): there it starts folded.
+    if (cfg.open && map.getSize().x < 480) {
+      control.getContainer().querySelector("details").open = false;
+    }
     var pending = null;
     function recount() {
       pending = null;
@@ -93,7 +97,8 @@
   szMap.openCard = function (fg, cfg) {
     setTimeout(function () {
       if (!fg._map || typeof szCard !== "function") { return; }
-      L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: false })
+      var small = fg._map.getSize().x < 500;  // on a phone, move the map so the whole card shows
+      L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small, keepInView: small })
         .setLatLng(cfg.latlng)
         .setContent(szCard(cfg.props))
         .openOn(fg._map);
@@ -110,6 +115,110 @@
       div.appendChild(ul);
       return div;
     }, { maxWidth: 360 });
+  };
+
+  /* Lines and small points are hard to hit with a mouse and harder with a finger: a click or tap that
+     lands within cfg.px pixels of a project line or point (on a district, an area circle or the bare
+     map) opens that item, as a click right on it would. Lines and points are also kept above the
+     area circles, so that a point inside an area is the one drawn and clicked. */
+  szMap.clickNear = function (map, cfg) {
+    var tolerance = cfg.px || 12;
+    function isItem(l) { return !!(l.feature && l.feature.properties && l.feature.properties.group); }
+    function isThin(l) { return isItem(l) && !(l instanceof L.Circle) && l._path; }
+    function distance(l, p) {
+      if (l instanceof L.CircleMarker) {
+        return Math.max(0, p.distanceTo(l._point) - l._radius);
+      }
+      var best = Infinity;
+      (l._parts || []).forEach(function (part) {
+        for (var i = 1; i < part.length; i++) {
+          best = Math.min(best, L.LineUtil.pointToSegmentDistance(p, part[i - 1], part[i]));
+        }
+      });
+      return best;
+    }
+    function isPoint(l) { return l instanceof L.CircleMarker; }
+    var raising = null;
+    function raise() {  // areas at the bottom, then lines, points on top
+      raising = null;
+      map.eachLayer(function (l) { if (isThin(l) && !isPoint(l)) { l.bringToFront(); } });
+      map.eachLayer(function (l) { if (isThin(l) && isPoint(l)) { l.bringToFront(); } });
+    }
+    map.on("layeradd", function (e) {
+      if (isItem(e.layer) && !raising) { raising = setTimeout(raise, 30); }
+    });
+    map.getContainer().addEventListener("click", function (ev) {
+      var target = null;
+      map.eachLayer(function (l) { if (isThin(l) && l._path === ev.target) { target = l; } });
+      if ((target && isPoint(target)) || ev.target.closest(".leaflet-control, .leaflet-popup")) {
+        return;  // a point was hit squarely, or a control or a card
+      }
+      var containerPoint = map.mouseEventToContainerPoint(ev);
+      var layerPoint = map.containerPointToLayerPoint(containerPoint);
+      var nearest = null;
+      var best = Infinity;
+      map.eachLayer(function (l) {
+        if (!isThin(l)) { return; }
+        var d = distance(l, layerPoint);
+        // a point within reach wins over a line (a line passing over a point must not hide it)
+        var rank = d <= tolerance ? (isPoint(l) ? d : tolerance + 1 + d) : Infinity;
+        if (rank < best) { best = rank; nearest = l; }
+      });
+      if (!nearest || nearest === target) { return; }
+      ev.stopPropagation();
+      ev.preventDefault();
+      nearest.fire("click", {
+        latlng: map.layerPointToLatLng(layerPoint), layerPoint: layerPoint,
+        containerPoint: containerPoint, originalEvent: ev
+      }, true);
+    }, true);
+  };
+
+  /* District names that would overlap a larger district's name are hidden at that zoom (the hover
+     tooltip still names the district); zooming in brings them back. Larger districts rank first. */
+  szMap.declutterLabels = function (fg) {
+    function run() {
+      var map = fg._map;
+      if (!map) { return; }
+      var labels = Array.prototype.slice.call(map.getContainer().querySelectorAll(".district-label"));
+      labels.sort(function (a, b) { return (+a.getAttribute("data-rank")) - (+b.getAttribute("data-rank")); });
+      var kept = [];
+      labels.forEach(function (label) {
+        label.style.visibility = "visible";
+        var r = label.getBoundingClientRect();
+        var clash = kept.some(function (k) {
+          return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+        });
+        if (clash) { label.style.visibility = "hidden"; } else { kept.push(r); }
+      });
+    }
+    var pending = null;
+    function later() { if (!pending) { pending = setTimeout(function () { pending = null; run(); }, 50); } }
+    setTimeout(function () {
+      if (!fg._map) { return; }
+      fg._map.on("zoomend viewreset resize moveend layeradd", later);
+      later();
+    }, 0);
+  };
+
+  /* A locator in the corner: the whole city with Shenzhen-Shanwei (60 km east) drawn from the district
+     shapes (no tiles, so it works offline), with a rectangle showing where the main map looks. */
+  szMap.locator = function (layer, cfg) {
+    setTimeout(function () {
+      var map = layer._map;
+      if (!map || !L.Control.MiniMap) { return; }
+      var shapes = L.geoJson(layer.toGeoJSON(), {
+        interactive: false,
+        style: function () { return { color: "#777", weight: 0.8, fillColor: "#f4e3b5", fillOpacity: 0.9 }; }
+      });
+      new L.Control.MiniMap(shapes, {
+        position: cfg.position, width: cfg.width, height: cfg.height, zoomLevelFixed: cfg.zoom,
+        centerFixed: cfg.center, toggleDisplay: true, minimized: map.getSize().x < 500,
+        strings: { hideText: cfg.hide, showText: cfg.show },
+        aimingRectOptions: { color: "#c0392b", weight: 2, interactive: false },
+        shadowRectOptions: { color: "#000", weight: 1, opacity: 0, fillOpacity: 0, interactive: false }
+      }).addTo(map);
+    }, 0);
   };
 
   szMap.bigScreen = function (map) { map.getContainer().classList.add("sz-big-screen"); };

@@ -98,7 +98,7 @@ def test_chapter_filter_changes_the_results_and_the_link():
     at = run_app()
     frame = catalogue_frame()
     chapter = int(frame["chapter"].value_counts().index[0])
-    at.multiselect(key="f_chapters").select(chapter).run()
+    at.multiselect(key="f_chapters__zh").select(chapter).run()
     expected = catalogue_count(chapter=chapter)
     assert 0 < expected < len(frame)
     assert f"共 {expected} 项" in texts(at)
@@ -116,7 +116,7 @@ def test_each_sidebar_filter_narrows_the_results_and_goes_into_the_link(key, col
     value = frame[column].value_counts().index[-1]  # the rarest value: the count must really change
     value = int(value) if column == "part" else value
     at = run_app()
-    at.multiselect(key=key).select(value).run()
+    at.multiselect(key=f"{key}__zh").select(value).run()
     expected = catalogue_count(**{field: value})
     assert 0 < expected < len(frame)
     assert f"共 {expected} 项" in texts(at)
@@ -126,7 +126,7 @@ def test_each_sidebar_filter_narrows_the_results_and_goes_into_the_link(key, col
 def test_district_filter_includes_lines_crossing_the_district():
     frame = catalogue_frame()
     at = run_app()
-    at.multiselect(key="f_districts").select("longgang").run()
+    at.multiselect(key="f_districts__zh").select("longgang").run()
     expected = frame[[("longgang" in ds) for ds in frame["districts"]]]
     assert f"共 {len(expected)} 项" in texts(at)
     multi = expected[expected["districts"].map(len) > 1]
@@ -135,10 +135,10 @@ def test_district_filter_includes_lines_crossing_the_district():
 
 def test_part_filter_limits_the_chapter_choices():
     at = run_app()
-    all_chapters = len(at.multiselect(key="f_chapters").options)
-    at.multiselect(key="f_parts").select(3).run()
+    all_chapters = len(at.multiselect(key="f_chapters__zh").options)
+    at.multiselect(key="f_parts__zh").select(3).run()
     part3 = {p.chapter_no for p in load_plan().paragraphs if p.part_no == 3 and p.chapter_no}
-    options = at.multiselect(key="f_chapters").options
+    options = at.multiselect(key="f_chapters__zh").options
     assert 0 < len(options) == len(part3) < all_chapters
 
 
@@ -177,8 +177,8 @@ def test_a_shared_link_reopens_the_same_view():
     row = frame.iloc[0]
     at = run_app(view="map", item=row["id"], basemap="gaode", lang="en", ch=str(row["chapter"]))
     assert at.radio(key="lang").value == "en"
-    assert at.selectbox(key="basemap").value == "gaode"
-    assert at.multiselect(key="f_chapters").value == [int(row["chapter"])]
+    assert at.selectbox(key="basemap__en").value == "gaode"
+    assert at.multiselect(key="f_chapters__en").value == [int(row["chapter"])]
     assert row["name_zh"] in texts(at)
     assert "GCJ-02" in texts(at)
 
@@ -195,6 +195,21 @@ def test_language_switch_to_english():
     at = run_app()
     at.radio(key="lang").set_value("en").run()
     assert "Map of Shenzhen's 14th Five-Year Plan" in texts(at)
+
+
+def test_language_switch_keeps_the_view_district_basemap_and_filters():
+    at = run_app(view="district", district="longgang", basemap="gaode", dist="longgang")
+    at.radio(key="lang").set_value("en").run()
+    at.toggle(key="present").set_value(False).run()  # any later interaction
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="view__en").value == "district"
+    assert at.selectbox(key="district__en").value == "longgang"
+    assert at.selectbox(key="basemap__en").value == "gaode"
+    assert at.multiselect(key="f_districts__en").value == ["longgang"]
+    assert at.query_params["view"] in ("district", ["district"])
+    at.radio(key="lang").set_value("zh").run()
+    assert not at.exception
+    assert at.selectbox(key="district__zh").value == "longgang"
 
 
 def test_district_page_lists_its_items_with_charts_and_export():

@@ -162,3 +162,20 @@ def test_states_that_filter_alike_are_equal_and_hash_alike():
     b = ViewState().with_filters(chapters=(6,))
     assert a == b and hash(a) == hash(b) and len({a, b}) == 1
     assert a != ViewState(filters={"chapters": (7,)})
+
+
+def test_the_view_after_a_filter_change_frames_the_chosen_district_or_else_the_items():
+    from geo.boundaries import load_districts
+    from layers.locate import catalogue_frame
+    from layers.viewport import view_of_result
+
+    districts = load_districts()
+    frame = catalogue_frame()
+    guangming = districts.set_index("id").loc["guangming"].geometry
+    lat, lon, zoom = view_of_result(frame, districts, ("guangming",), 600, 620)
+    assert guangming.bounds[1] <= lat <= guangming.bounds[3] and guangming.bounds[0] <= lon <= guangming.bounds[2]
+    assert zoom >= 11  # a district fills the map, not the city view
+    hub = frame[frame["id"] == "xili-hub"]
+    lat, lon, zoom = view_of_result(hub, districts, (), 600, 620)
+    assert abs(lat - hub.geometry.iloc[0].y) < 0.01 and zoom >= 13
+    assert view_of_result(frame.iloc[0:0], districts, (), 600, 620) is None

@@ -334,3 +334,26 @@ def test_features_can_be_coloured_by_another_column():
                                             colours={"late": "#ff0000", "on_time": "#00ff00"}))
     assert coloured["exact-pt"]["style"]["fillColor"] == "#ff0000"
     assert coloured["approx-pt"]["style"]["fillColor"] == "#00ff00"
+
+
+def test_the_assembled_map_has_an_offline_locator_and_opens_on_the_core_city():
+    from layers.filters import ViewState
+    from layers.map_assembly import assemble_map
+
+    built = assemble_map(_frame(), ViewState(), labels())
+    html = built.base.get_root().render()
+    assert "L.Control.MiniMap" in static_text("map_controls.js") and "szMap.locator(" in html
+    assert f"{settings.STATIC_URL}/vendor/leaflet-minimap/Control.MiniMap.js" in html
+    assert "cdnjs" not in html
+    for url in _links(built.base):
+        assert (settings.STATIC_DIR / url[len(settings.STATIC_URL) + 1:]).is_file(), url
+    bounds = re.search(r"fitBounds\(\s*\[\[([\d.]+), ([\d.]+)\], \[([\d.]+), ([\d.]+)\]\]", html)
+    assert bounds is not None
+    from layers.map_layers import display_districts
+
+    shenshan = display_districts().set_index("id").loc["shenshan"].geometry
+    assert float(bounds.group(4)) < shenshan.bounds[0], "the first view stops short of Shenzhen-Shanwei"
+
+
+def static_text(name: str) -> str:
+    return (settings.STATIC_DIR / name).read_text("utf-8")

@@ -86,5 +86,5 @@ def map_frame(page, timeout: float = 60_000):
     """The streamlit-folium iframe once Leaflet has drawn into it."""
     page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=timeout)
     frame = page.frame_locator("iframe[title*='streamlit_folium']").first
-    frame.locator(".leaflet-container").wait_for(timeout=timeout)
+    frame.locator("#map_div.leaflet-container").wait_for(timeout=timeout)  # not the locator inset
     return frame

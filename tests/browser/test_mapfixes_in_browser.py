@@ -1,0 +1,227 @@
+"""Defects users hit on the map, checked where they hit them: in a real browser."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.browser.conftest import map_frame
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+def no_error_shown(page) -> None:
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body and "KeyError" not in body, body[:2000]
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_language_switch_then_a_click_keeps_the_view_district_and_filters(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?view=district&district=longgang&dist=longgang&basemap=gaode")
+    page.get_by_text("龙岗区 · Longgang District", exact=False).first.wait_for()
+    page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+    page.get_by_text("Items in this district", exact=False).first.wait_for(timeout=60_000)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('lang') === 'en'", timeout=60_000)
+    # then any further interaction: a search in the sidebar
+    box = page.get_by_label("Filter by name (Chinese or English)")
+    box.fill("zzzz")
+    box.press("Enter")
+    page.wait_for_function("() => new URL(location.href).searchParams.get('query') === 'zzzz'", timeout=60_000)
+    no_error_shown(page)
+    params = page.evaluate("() => Object.fromEntries(new URL(location.href).searchParams)")
+    assert params.get("view") == "district" and params.get("district") == "longgang"
+    assert params.get("dist") == "longgang" and params.get("basemap") == "gaode"
+    page.get_by_text("Longgang District 龙岗区", exact=False).first.wait_for()
+    map_frame(page)
+    no_error_shown(page)
+
+
+# The screen position (inside the map's frame) of a drawn item: a point's centre, or the middle of a line.
+ITEM_POINT_JS = """(id) => {
+  let pt = null;
+  map_div.eachLayer(l => {
+    const p = l.feature && l.feature.properties;
+    if (!p || p.id !== id || !p.group || !l._path) { return; }
+    if (l instanceof L.CircleMarker) {
+      const c = map_div.latLngToContainerPoint(l.getLatLng()); pt = [c.x, c.y]; return;
+    }
+    const q = l._path.getPointAtLength(l._path.getTotalLength() / 2);
+    const m = l._path.getScreenCTM(); pt = [q.x * m.a + m.e, q.y * m.d + m.f];
+  });
+  return pt;
+}"""
+
+
+def folium_frame(page):
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
+def click_item_and_read_card(page, item_id: str, offset: tuple[float, float] = (0, 0)) -> str:
+    """Click (once the page settles, retried if the map was still moving) where an item is drawn;
+    return the text of the card the map then shows."""
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    folium_frame(page).wait_for_function("(id) => { let n = 0; map_div.eachLayer(l => { "
+                                         "if (l.feature && l.feature.properties.id === id && l._path) n++; }); "
+                                         "return n > 0; }", arg=item_id)
+    card = frame.locator(".leaflet-popup-content .card")
+    for attempt in range(3):
+        pt = folium_frame(page).evaluate(ITEM_POINT_JS, item_id)
+        box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+        page.mouse.click(box["x"] + pt[0] + offset[0], box["y"] + pt[1] + offset[1])
+        try:
+            card.first.wait_for(timeout=20_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    return card.first.inner_text()
+
+
+def test_a_rail_line_opens_its_card_on_a_click_beside_it(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?query=赣深高铁")
+    text = click_item_and_read_card(page, "ganzhou-shenzhen-hsr", offset=(0, 6))  # a finger's width off the line
+    assert "赣深高铁" in text
+    page.wait_for_url("**item=ganzhou-shenzhen-hsr**")
+    no_error_shown(page)
+
+
+def test_a_proxy_point_inside_an_area_opens_its_own_card(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?query=前海")  # the hub lies inside Qianhai's zone circles
+    text = click_item_and_read_card(page, "qianhai-hub")
+    assert text.startswith("前海综合交通枢纽") and "近似代理点" in text, text
+    page.wait_for_url("**item=qianhai-hub**")
+
+
+def chart_labels(chart) -> list[str]:
+    """The category labels of a drawn bar chart, top to bottom, as the browser shows them."""
+    chart.locator("svg .role-axis-label text").first.wait_for()
+    axes = chart.locator("svg .role-axis-label").evaluate_all(
+        "gs => gs.map(g => Array.from(g.querySelectorAll('text'))"
+        ".map(e => [e.getBoundingClientRect().top, e.textContent]).sort((a, b) => a[0] - b[0]).map(a => a[1]))")
+    return next(a for a in axes if not all(x.replace(".", "").isdigit() for x in a))  # the category axis
+
+
+def test_district_charts_are_drawn_in_the_plans_order_and_exports_are_labelled(app_url, offline_page):
+    import csv
+    import io
+    import json
+    import re
+
+    from layers.schema import PLAN_STAGES
+    from plan_text.index import to_cn_numeral
+
+    page = offline_page.page
+    page.goto(app_url + "/?view=district&district=longgang")
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.nth(1).wait_for()
+    chapters = chart_labels(charts.nth(0))
+    numbers = [re.search(r"Ch\. (\d+)", c).group(1) for c in chapters]
+    assert len(numbers) >= 3 and [int(n) for n in numbers] == sorted(int(n) for n in numbers), chapters
+    assert chapters[0].startswith(f"第{to_cn_numeral(int(numbers[0]))}章")
+    stages = chart_labels(charts.nth(1))
+    order = [s.split(" ")[0] for s in stages]
+    vocab = [v.zh for v in PLAN_STAGES.values()]
+    assert len(order) >= 2 and order == sorted(order, key=vocab.index), stages
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出CSV").click()
+    assert re.fullmatch(r"shenzhen-14fyp_longgang_\d{4}-\d{2}-\d{2}\.csv", download.value.suggested_filename)
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text("utf-8-sig"))))
+    assert rows and all("龙岗区" in r["districts_zh"] and "Longgang" in r["districts_en"] for r in rows)
+    assert all(r["citation_zh"].startswith("第") and r["category_en"] for r in rows)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出GeoJSON").click()
+    assert download.value.suggested_filename.startswith("shenzhen-14fyp_longgang_")
+    features = json.loads(download.value.path().read_text("utf-8"))["features"]
+    assert [f["id"] for f in features] == [r["id"] for r in rows]
+    no_error_shown(page)
+
+
+def test_on_a_phone_the_card_fits_the_screen_and_the_legend_starts_folded(app_url, browser):
+    from tests.browser.conftest import OfflinePage
+
+    phone = OfflinePage(browser)
+    try:
+        page = phone.page
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(app_url + "/?item=qianhai-hub")
+        frame = map_frame(page)
+        card = frame.locator(".leaflet-popup-content .card")
+        card.wait_for()
+        iframe = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+        assert iframe["width"] <= 390
+        popup = frame.locator(".leaflet-popup-content-wrapper").first
+        # the card is placed (and the map panned to it) once the map has settled: wait for it to fit
+        folium_frame(page).wait_for_function(
+            "() => { const r = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();"
+            " return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; }",
+            timeout=30_000)
+        box = popup.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        legend = frame.locator(".map-legend")
+        legend.wait_for()
+        assert legend.locator("details").evaluate("d => d.open") is False
+        lbox = legend.bounding_box()
+        assert lbox["width"] * lbox["height"] < 0.25 * iframe["width"] * iframe["height"]
+        page.screenshot(path=str(SHOTS / "phone-card.png"))
+        assert phone.external == []
+    finally:
+        phone.close()
+
+
+def test_the_map_frames_the_result_of_a_filter_unless_the_view_is_kept(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    city_zoom = folium_frame(page).evaluate("() => map_div.getZoom()")
+    box = page.get_by_label("名称筛选(中文或英文)")
+    box.fill("西丽枢纽")
+    box.press("Enter")
+    folium_frame(page).wait_for_function(f"() => map_div.getZoom() >= {city_zoom + 3}", timeout=60_000)
+    from layers.locate import catalogue_frame
+
+    hub = catalogue_frame().set_index("id").loc["xili-hub"].geometry
+    assert folium_frame(page).evaluate("([lat, lon]) => map_div.getBounds().contains([lat, lon])", [hub.y, hub.x])
+    # with the view kept, the next filter change leaves the map where it is
+    page.get_by_text("筛选时保持当前视图").click()
+    zoom = folium_frame(page).evaluate("() => map_div.getZoom()")
+    before = page.url
+    box.fill("机场")
+    box.press("Enter")
+    page.wait_for_function("before => location.href !== before", arg=before, timeout=60_000)
+    # the new layers (and any move) arrive together: wait until the legend counts more than the hub
+    folium_frame(page).wait_for_function(
+        "() => Array.from(document.querySelectorAll('.map-legend [data-group]'))"
+        ".reduce((n, e) => n + parseInt(e.textContent || '0', 10), 0) > 1", timeout=60_000)
+    assert folium_frame(page).evaluate("() => map_div.getZoom()") == zoom
+
+
+def test_default_view_shows_the_core_city_large_with_shenshan_in_a_locator_and_no_labels_overlap(
+        app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for()
+    locator = frame.locator(".leaflet-control-minimap")
+    locator.wait_for()
+    # the inset draws all eleven districts, Shenzhen-Shanwei included, and marks the main map's view
+    frame.locator(".leaflet-control-minimap path").nth(10).wait_for()
+    assert frame.locator(".leaflet-control-minimap path").count() >= 12
+    # the core city (without Shenshan) spans most of the map's width
+    span = folium_frame(page).evaluate("""() => {
+        const w = map_div.latLngToContainerPoint([22.6, 113.76]).x;
+        const e = map_div.latLngToContainerPoint([22.6, 114.62]).x;
+        return (e - w) / map_div.getSize().x; }""")
+    assert span > 0.6, span
+    folium_frame(page).wait_for_function("""() => {
+        const shown = Array.from(document.querySelectorAll('.district-label'))
+          .filter(e => e.style.visibility !== 'hidden').map(e => e.getBoundingClientRect());
+        if (shown.length < 6) return false;
+        return shown.every((a, i) => shown.every((b, j) => i === j ||
+          !(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)));
+    }""", timeout=30_000)
+    assert frame.locator(".map-legend details").evaluate("d => d.open") is True  # room for it here
+    page.screenshot(path=str(SHOTS / "map-default-1400.png"))
+    assert offline_page.external == []
