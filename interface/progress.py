@@ -235,8 +235,9 @@ def record_form(store: Store, item_id: str, history: list[Record], user: User, l
     effective = [r for r in history if r.effective]
     with st.form(f"record_{item_id}", clear_on_submit=False):
         st.markdown(f"**{t('record.title', lang)}**")
+        # Labels that read the same in both languages, so a language switch keeps the choice.
         status = st.selectbox(t("col.status", lang), list(STATUS_KEYS), key=f"rec_status_{item_id}",
-                              format_func=lambda k: status_text(k, lang))
+                              format_func=lambda k: status_text(k, "zh"))
         day = st.date_input(t("col.as_of", lang), value=today, min_value=PLAN_START, max_value=today,
                             key=f"rec_as_of_{item_id}")
         evidence = st.text_area(t("record.evidence", lang), key=f"rec_evidence_{item_id}", max_chars=2000,
@@ -460,7 +461,7 @@ def audit_view(store: Store | None, user: User | None, district_names: Mapping[s
         st.info(t("audit.admins_only", lang))
         return
     c1, c2, c3, c4 = st.columns(4)
-    district = c1.selectbox(t("col.district", lang), [None, *DISTRICT_IDS], key="audit_district",
+    district = c1.selectbox(t("col.district", lang), [None, *DISTRICT_IDS], key=f"audit_district_{lang}",
                             format_func=lambda d: t("audit.all", lang) if d is None else district_names[d])
     names = [u.name for u in store.list_users()]
     who = c2.selectbox(t("col.user", lang), [None, *names], key="audit_user",
@@ -492,9 +493,9 @@ def accounts_panel(store: Store, admin: User, district_names: Mapping[str, str],
     with st.form("add_user", clear_on_submit=True):
         st.markdown(f"**{t('accounts.add', lang)}**")
         name = st.text_input(t("auth.name", lang), max_chars=64, key="new_user_name")
-        role = st.selectbox(t("accounts.role", lang), ["editor", "admin"], key="new_user_role",
+        role = st.selectbox(t("accounts.role", lang), ["editor", "admin"], key=f"new_user_role_{lang}",
                             format_func=lambda r: t(f"role.{r}", lang))
-        district = st.selectbox(t("col.district", lang), [None, *DISTRICT_IDS], key="new_user_district",
+        district = st.selectbox(t("col.district", lang), [None, *DISTRICT_IDS], key=f"new_user_district_{lang}",
                                 format_func=lambda d: "—" if d is None else district_names[d])
         password = st.text_input(t("auth.password", lang), type="password", key="new_user_password",
                                  max_chars=1024)
