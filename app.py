@@ -22,7 +22,7 @@ import settings
 from district_profiles import DistrictProfile, load_profiles
 from fileio import DataError
 from geo.boundaries import district_problems, load_districts
-from interface import progress
+from interface import briefing, progress
 from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes
@@ -131,12 +131,13 @@ def init_state(frame: pd.DataFrame, plan) -> None:
     if "init" in st.session_state:
         return
     state, notices = filters.from_query(st.query_params.to_dict(), set(frame["id"]),
-                                        {p.id for p in plan.paragraphs}, filter_context(), today=today_shenzhen())
+                                        {p.id for p in plan.paragraphs}, filter_context(), today=today_shenzhen(),
+                                        step_ids=briefing.tour_step_ids())
     st.session_state.update({
         "init": True, "notices": notices, "view": state.view, "lang": state.lang,
         "basemap": state.basemap, "f_query": state.query, "district": state.district, "item": state.item,
         "para": state.para, "map_pos": (state.lat, state.lon, state.zoom) if state.lat is not None else None,
-        "present": state.present, "colour": state.colour,
+        "present": state.present, "colour": state.colour, "step": state.step,
         "as_of": date.fromisoformat(state.as_of) if state.as_of else today_shenzhen(),
     })
     st.session_state.update({f.session_key: list(state.chosen(f.name)) for f in FILTERS})
@@ -160,6 +161,7 @@ def current_state() -> filters.ViewState:
         district=ss.get("district"), item=ss.get("item"), para=ss.get("para"),
         lat=pos[0], lon=pos[1], zoom=pos[2], present=bool(ss.get("present")),
         as_of=None if ss["as_of"] == today_shenzhen() else ss["as_of"].isoformat(), colour=ss["colour"],
+        step=ss.get("step") if ss["view"] == "tour" else None,
     )
 
 
@@ -438,6 +440,7 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: Prog
         st.markdown(f"**{t('district.by_stage', lang)}**")
         st.altair_chart(ordered_bar_chart(filters.stage_counts(sub)))  # from study to upgrade
     export_buttons(sub, state, "district_export", district=did)
+    briefing.handout_button(sub, did, lang, today_shenzhen())
     progress.district_progress(sub, lang, ctx.as_of)
     if ctx.store is not None:
         progress.progress_exports(ctx.store, sub, ctx.as_of, did, lang, f"district_{did}")
@@ -507,6 +510,7 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
 
 def about_view(frame: pd.DataFrame, lang: str) -> None:
     st.markdown(f"### {t('view.about', lang)}")
+    briefing.handout_button(frame, None, lang, today_shenzhen())
     st.markdown(t("about.sources", lang, title=settings.PLAN_TITLE_ZH, osm=settings.OSM_ATTRIBUTION))
     st.markdown(f"#### {t('about.precision', lang)}")
     counts = filters.counts_by(frame, "precision")
@@ -537,6 +541,16 @@ def data_quality(frame: pd.DataFrame, lang: str) -> None:
     st.dataframe(pd.DataFrame([{t("about.col.item", lang): names.get(i, i), t("about.col.precision_zh", lang):
                                 PRECISIONS[g].zh, t("about.col.reference", lang): ref, t("about.col.metres", lang): m}
                                for i, g, ref, m in q.largest_distances]), hide_index=True, width="stretch")
+
+
+def tour_map(state: filters.ViewState, sub: pd.DataFrame, step: str, district: str | None) -> None:
+    """A tour step's map: only the items it names, framed on them (or on its district, highlighted)."""
+    height = 760 if state.present else 560
+    start = view_of_items(sub, 1100, height, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
+    if start is None and district is not None:
+        start = view_for(load_districts().set_index("id").loc[district].geometry.bounds, 1100, height)
+    render_map(sub, state.with_(district=district), None, key=f"tour_map_{step}", height=height, start=start,
+               legend_open=state.present)
 
 
 @dataclass(frozen=True)
@@ -603,6 +617,8 @@ def main() -> None:
         district_view(frame, state, plan, ctx)
     elif view == "plan":
         plan_view(frame, state, plan)
+    elif view == "tour":
+        briefing.tour_view(frame, lang, plan, partial(tour_map, state))
     elif view == "progress":
         progress.progress_view(frame, ctx.store, ctx.user, district_names(lang), lang, ctx.as_of)
     elif view == "audit":

@@ -226,6 +226,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "accounts.refused": ("未执行:{reason}", "Not done: {reason}"),
     "accounts.deactivate": ("停用账号", "Deactivate an account"),
     "accounts.deactivate.run": ("停用", "Deactivate"),
+    "handout": ("下载PDF讲义", "Download PDF handout"),
+    "handout.unavailable": ("PDF讲义暂不可用:服务器缺少中文字体(请管理员安装 fonts-noto-cjk)。",
+                            "The PDF handout is unavailable: the server has no Chinese font (an administrator "
+                            "can install fonts-noto-cjk)."),
+    "view.tour": ("规划导览", "Tour of the plan"),
+    "tour.error": ("导览文件有误,无法显示:", "The tour file is invalid and cannot be shown:"),
+    "tour.position": ("第 {n} / {total} 步", "step {n} of {total}"),
+    "tour.prev": ("◀ 上一步", "◀ Previous"),
+    "tour.next": ("下一步 ▶", "Next ▶"),
+    "tour.items": ("地图突出显示本步涉及的 {n} 个项目(翻页键或方向键切换)。",
+                   "The map highlights the {n} items this step names (PageDown/PageUp or the arrow keys step)."),
 }
 
 

@@ -20,7 +20,7 @@ from layers.filter_table import FILTERS, FilterContext, FilterField, default_con
 from layers.schema import CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES
 from plan_text.index import to_cn_numeral
 
-VIEWS = ("map", "district", "plan", "progress", "audit", "about")
+VIEWS = ("map", "district", "plan", "tour", "progress", "audit", "about")
 # What the map's colours show: the category group (the plan's layers), the tracked status, or plan against actual.
 COLOUR_MODES = ("category", "tracked", "outcome")
 # The earliest "as of" date progress can be shown for (the plan period's first day).
@@ -54,6 +54,7 @@ class ViewState:
     present: bool = False  # big-screen presentation mode
     as_of: str | None = None  # progress shown as of this ISO date (None: today)
     colour: str = "category"  # what the map's colours show (COLOUR_MODES)
+    step: str | None = None  # the tour step shown (view=tour)
 
     def __post_init__(self) -> None:
         chosen = {k: tuple(v) for k, v in self.filters.items() if v}
@@ -150,17 +151,18 @@ def _parse_list(f: FilterField, raw: str, ctx: FilterContext, notices: list[str]
 
 def from_query(params: Mapping[str, str], item_ids: set[str], paragraph_ids: set[str],
                context: FilterContext | None = None,
-               table: tuple[FilterField, ...] = FILTERS, today: date | None = None) -> tuple[ViewState, list[str]]:
+               table: tuple[FilterField, ...] = FILTERS, today: date | None = None,
+               step_ids: set[str] | None = None) -> tuple[ViewState, list[str]]:
     """Parse query parameters; return the state and one entry per value that was ignored.
 
     Each entry is ``key=value`` with the value shortened (``shortened``): it is shown back to the
-    visitor, who may have been sent a crafted link.
+    visitor, who may have been sent a crafted link. ``step_ids`` are the tour's steps a link may name.
     """
     ctx = context or default_context()
     notices: list[str] = []
     values: dict[str, object] = {}
     choices: dict[str, object] = {"view": VIEWS, "lang": LANGS, "basemap": BASEMAPS, "district": DISTRICT_IDS,
-                                  "item": item_ids, "para": paragraph_ids}
+                                  "item": item_ids, "para": paragraph_ids, "step": step_ids or set()}
     for key, allowed in choices.items():
         if key in params:
             if params[key] in allowed:  # type: ignore[operator]
