@@ -60,7 +60,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "district.items": ("本区项目", "Items in this district"),
     "district.by_chapter": ("按章统计", "By chapter"),
     "district.by_stage": ("按规划阶段统计", "By plan stage"),
-    "district.export": ("导出本区清单 (CSV)", "Export this district's list (CSV)"),
     "keep_view": ("筛选时保持当前视图", "Keep the current view when filtering"),
     "district.filtered": ("侧栏筛选条件在本页同样生效:显示本区 {total} 项中的 {n} 项。",
                           "The sidebar filters apply on this page too: {n} of this district's {total} items shown."),
