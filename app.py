@@ -460,6 +460,7 @@ def tour_map(state: filters.ViewState, sub: pd.DataFrame, step: str, district: s
     """A tour step's map: only the items it names, framed on them, or on its district (highlighted) when the
     step is about one (lines crossing a district would otherwise frame the whole city)."""
     height = 760 if state.present else 560
+    start: View | None
     if district is not None:
         start = view_for(load_districts().set_index("id").loc[district].geometry.bounds, 1100, height)
     else:
