@@ -544,13 +544,16 @@ def data_quality(frame: pd.DataFrame, lang: str) -> None:
 
 
 def tour_map(state: filters.ViewState, sub: pd.DataFrame, step: str, district: str | None) -> None:
-    """A tour step's map: only the items it names, framed on them (or on its district, highlighted)."""
+    """A tour step's map: only the items it names, framed on them, or on its district (highlighted) when the
+    step is about one (lines crossing a district would otherwise frame the whole city)."""
     height = 760 if state.present else 560
-    start = view_of_items(sub, 1100, height, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
-    if start is None and district is not None:
+    start: View | None
+    if district is not None:
         start = view_for(load_districts().set_index("id").loc[district].geometry.bounds, 1100, height)
+    else:
+        start = view_of_items(sub, 1100, height, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
     render_map(sub, state.with_(district=district), None, key=f"tour_map_{step}", height=height, start=start,
-               legend_open=state.present)
+               legend_open=False)
 
 
 @dataclass(frozen=True)
@@ -618,7 +621,7 @@ def main() -> None:
     elif view == "plan":
         plan_view(frame, state, plan)
     elif view == "tour":
-        briefing.tour_view(frame, lang, plan, partial(tour_map, state))
+        briefing.tour_view(frame, lang, plan, partial(tour_map, state), present=state.present)
     elif view == "progress":
         progress.progress_view(frame, ctx.store, ctx.user, district_names(lang), lang, ctx.as_of)
     elif view == "audit":

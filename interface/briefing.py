@@ -59,11 +59,12 @@ def _go(step: str) -> None:
 
 
 def tour_view(frame: pd.DataFrame, lang: str, plan: object,
-              draw_map: Callable[[pd.DataFrame, str, str | None], None]) -> None:
+              draw_map: Callable[[pd.DataFrame, str, str | None], None], present: bool = False) -> None:
     """One step of the tour: its title, its verbatim quote with the citation, the map framed on what it names,
     previous/next buttons (and PageUp/PageDown, arrow keys: a presentation clicker sends PageUp/PageDown).
 
-    ``draw_map(items, step_id, district)`` draws the map framed on the step's items (or its district)."""
+    ``draw_map(items, step_id, district)`` draws the map framed on the step's items (or its district). On a big
+    screen (``present``) the text stands beside the map, so the map can take the screen's full height."""
     try:
         tour = default_tour()
     except TourError as exc:
@@ -72,6 +73,20 @@ def tour_view(frame: pd.DataFrame, lang: str, plan: object,
         return
     current = step_id(tour, st.session_state.get("step"))
     st.session_state["step"] = current
+    step = tour.step(current)
+    text, map_area = st.columns([1, 2.2]) if present else (st.container(), st.container())
+    with text:
+        _step_text(tour, current, lang, plan)
+    ids = framed_item_ids(step, frame)
+    sub = frame[frame["id"].isin(ids)]
+    with map_area:
+        st.caption(t("tour.items", lang, n=len(sub)))
+        draw_map(sub, current, step.frame.district)
+    components.html(f"<script>{TOUR_KEYS_JS.read_text(encoding='utf-8')}</script>", height=0)
+
+
+def _step_text(tour: Tour, current: str, lang: str, plan: object) -> None:
+    """The step's title in both languages, its quote with the citation, and the buttons to step."""
     step = tour.step(current)
     i = tour.index_of(current)
     first, second = (step.title_zh, step.title_en) if lang == "zh" else (step.title_en, step.title_zh)
@@ -83,13 +98,8 @@ def tour_view(frame: pd.DataFrame, lang: str, plan: object,
     st.info(md_text(f"“{step.quote.text}”"))
     st.caption(f"{md_text(para.citation_zh)} · {md_text(para.citation_en)}")
     prev_step, next_step = neighbour(tour, current, -1), neighbour(tour, current, 1)
-    c1, c2, _ = st.columns([1, 1, 4])
+    c1, c2 = st.columns(2)
     c1.button(t("tour.prev", lang), key=PREV_KEY, disabled=prev_step is None,
               on_click=_go, args=(prev_step,), width="stretch")
     c2.button(t("tour.next", lang), key=NEXT_KEY, disabled=next_step is None,
               on_click=_go, args=(next_step,), width="stretch")
-    ids = framed_item_ids(step, frame)
-    sub = frame[frame["id"].isin(ids)]
-    st.caption(t("tour.items", lang, n=len(sub)))
-    draw_map(sub, current, step.frame.district)
-    components.html(f"<script>{TOUR_KEYS_JS.read_text(encoding='utf-8')}</script>", height=0)

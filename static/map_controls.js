@@ -221,7 +221,37 @@
     }, 0);
   };
 
-  szMap.bigScreen = function (map) { map.getContainer().classList.add("sz-big-screen"); };
+
+  /* Presentation (big screen): larger text (static/map.css), the map as tall as the screen allows, and
+     the wheel zooms only once the presenter has clicked into the map (no accidental zoom while scrolling). */
+  szMap.bigScreen = function (map) {
+    map.getContainer().classList.add("sz-big-screen");
+    map.scrollWheelZoom.disable();
+    map.on("click focus", function () { map.scrollWheelZoom.enable(); });
+    map.on("mouseout blur", function () { map.scrollWheelZoom.disable(); });
+    fitScreen(map);
+  };
+
+  /* The map's frame and container grow or shrink so the map ends at the bottom of the screen. */
+  function fitScreen(map) {
+    var frame = null, host = null;
+    try { frame = window.frameElement; host = window.parent; } catch (e) { return; }
+    if (!frame || !host || host === window) return;
+    var MARGIN = 24, MIN = 360;
+    function fit() {
+      var top = frame.getBoundingClientRect().top;
+      var h = Math.max(MIN, Math.floor(host.innerHeight - top - MARGIN));
+      if (Math.abs(frame.getBoundingClientRect().height - h) < 2) return;
+      frame.style.height = h + "px";
+      map.getContainer().style.height = h + "px";
+      map.invalidateSize();
+    }
+    fit();
+    host.addEventListener("resize", fit);
+    // Content drawn above the map after it (a notice, a caption) moves it down: fit again.
+    var main = host.document.querySelector("[data-testid='stMainBlockContainer']");
+    if (main && host.ResizeObserver) new host.ResizeObserver(fit).observe(main);
+  }
 
   szMap.metricScale = function (map) {
     L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
