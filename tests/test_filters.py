@@ -172,10 +172,14 @@ def test_the_view_after_a_filter_change_frames_the_chosen_district_or_else_the_i
     districts = load_districts()
     frame = catalogue_frame()
     guangming = districts.set_index("id").loc["guangming"].geometry
-    lat, lon, zoom = view_of_result(frame, districts, ("guangming",), 600, 620)
+    view = view_of_result(frame, districts, ("guangming",), 600, 620)
+    assert view is not None
+    lat, lon, zoom = view
     assert guangming.bounds[1] <= lat <= guangming.bounds[3] and guangming.bounds[0] <= lon <= guangming.bounds[2]
     assert zoom >= 11  # a district fills the map, not the city view
     hub = frame[frame["id"] == "xili-hub"]
-    lat, lon, zoom = view_of_result(hub, districts, (), 600, 620)
+    view = view_of_result(hub, districts, (), 600, 620)
+    assert view is not None
+    lat, lon, zoom = view
     assert abs(lat - hub.geometry.iloc[0].y) < 0.01 and zoom >= 13
     assert view_of_result(frame.iloc[0:0], districts, (), 600, 620) is None
