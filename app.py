@@ -5,7 +5,6 @@ This module only wires the interface; data, filters, map layers and exports live
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -22,10 +21,11 @@ import settings
 from district_profiles import DistrictProfile, load_profiles
 from fileio import DataError
 from geo.boundaries import district_problems, load_districts
+from geo.export import district_frame
 from interface import briefing, progress
 from layers import filters
 from layers.basemaps import BASEMAPS
-from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes
+from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes, to_gpkg_bytes
 from layers.filter_table import FILTERS, FilterContext, FilterField
 from layers.filter_table import filter_context as make_filter_context
 from layers.locate import catalogue_frame, items_by_paragraph
@@ -333,14 +333,21 @@ def export_buttons(sub: pd.DataFrame, state: filters.ViewState, key: str, distri
     (not on every filter change, and not sent to the browser before anyone asks). The file names
     say what is inside: the district, the filters and the day."""
     lang = state.lang
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     gdf = sub.drop(columns=["citation"])
     chosen = {f.key: state.chosen(f.name) for f in FILTERS}
-    name = partial(export_file_name, day=dt.date.today(), district=district, chosen=chosen, query=state.query)
+    name = partial(export_file_name, day=today_shenzhen(), district=district, chosen=chosen, query=state.query)
     c1.download_button(t("export.csv", lang), partial(to_csv_bytes, gdf, export_labels()), name("csv"), "text/csv",
                        key=f"{key}_csv", on_click="ignore")
     c2.download_button(t("export.geojson", lang), partial(to_geojson_bytes, gdf), name("geojson"),
                        "application/geo+json", key=f"{key}_geojson", on_click="ignore")
+    c3.download_button(t("export.gpkg", lang), partial(gpkg_bytes, gdf), name("gpkg"),
+                       "application/geopackage+sqlite3", key=f"{key}_gpkg", on_click="ignore")
+
+
+def gpkg_bytes(selection: gpd.GeoDataFrame) -> bytes:
+    """One GeoPackage for QGIS: every district and item, and the filtered selection, styled as the map draws them."""
+    return to_gpkg_bytes(data()[0].drop(columns=["citation"]), district_frame(), selection=selection)
 
 
 def counts_line(sub: pd.DataFrame, lang: str) -> str:

@@ -45,6 +45,7 @@ TEXT: dict[str, tuple[str, str]] = {
                       "{none} not located)"),
     "export.csv": ("导出CSV", "Export CSV"),
     "export.geojson": ("导出GeoJSON", "Export GeoJSON"),
+    "export.gpkg": ("导出GeoPackage(QGIS)", "Export GeoPackage (QGIS)"),
     "link": ("本视图链接(已包含筛选条件)", "Link to this view (keeps the filters)"),
     "bad.link": ("链接中的以下参数无效,已忽略:", "These link values were not valid and were ignored: "),
     "bad.link.more": ("及另外 {n} 项", "and {n} more"),

@@ -150,3 +150,10 @@ def test_a_deactivated_account_loses_its_session(db):
     at.run()
     assert not [b for b in at.button if b.label == "保存记录"]
     assert [b for b in at.button if b.label == "登录"]
+
+
+
+def test_the_map_view_offers_a_geopackage_of_what_is_filtered(db):
+    at = run_app(cat="railway")
+    labels = [str(b.proto.label) for b in at.get("download_button")]
+    assert "导出GeoPackage(QGIS)" in labels, labels
