@@ -17,7 +17,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,6 +37,8 @@ PASSWORD_MAX = 1024
 # Dates are Shenzhen dates (China Standard Time, UTC+8 all year, no daylight saving).
 SHENZHEN_TZ = timezone(timedelta(hours=8), "CST")
 MIGRATIONS_DIR: Path = Path(__file__).resolve().parent / "migrations"
+# How many (date, newest record) answers of status_as_of a store keeps (a handful of "as of" dates in use).
+STATES_KEPT = 16
 # Allowed inside evidence and notes; every other control character is refused.
 _ALLOWED_CONTROLS = frozenset("\n\t")
 # Bidirectional overrides and isolates can make displayed text read differently from what is stored.
@@ -145,6 +147,7 @@ class Store:
         self._dummy_hash: str | None = None
         self._lock = threading.Lock()
         self._engine: Engine | None = None
+        self._states: dict[tuple[date, int], dict[str, Record]] = {}  # status_as_of answers, see there
         self._sessions: sessionmaker[Session] | None = None
         self._write_sessions: sessionmaker[Session] | None = None
 
@@ -597,8 +600,23 @@ class Store:
         """
         day = as_of or self._today()
         with self._session() as s:
+            # Records are append-only, so the newest record id identifies everything this answer depends on:
+            # the answer for (day, newest id) is kept, and a rerun of the map costs one tiny query.
+            newest = s.scalar(select(func.max(RecordRow.id))) or 0
+            cached = self._states.get((day, newest))
+            if cached is not None:
+                return dict(cached)
             rows = list(s.scalars(select(RecordRow).order_by(RecordRow.item_id, RecordRow.seq)))
             names = self._names(s)
+        out = self._states_from(rows, names, day)
+        with self._lock:
+            if len(self._states) >= STATES_KEPT:
+                self._states.pop(next(iter(self._states)))
+            self._states[(day, newest)] = out
+        return dict(out)
+
+    @staticmethod
+    def _states_from(rows: Sequence[RecordRow], names: Mapping[int, str], day: date) -> dict[str, Record]:
         by_item: dict[str, list[RecordRow]] = {}
         for r in rows:
             by_item.setdefault(r.item_id, []).append(r)
