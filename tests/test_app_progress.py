@@ -157,3 +157,14 @@ def test_the_map_view_offers_a_geopackage_of_what_is_filtered(db):
     at = run_app(cat="railway")
     labels = [str(b.proto.label) for b in at.get("download_button")]
     assert "导出GeoPackage(QGIS)" in labels, labels
+
+
+def test_status_as_of_follows_every_new_record_on_the_same_store(db):
+    day = date(2025, 6, 30)
+    assert db.status_as_of(day) == {}
+    first = db.record(ITEM, "preparation", date(2024, 1, 1), "立项", user="lg-editor", expected_latest_id=None)
+    assert db.status_as_of(day)[ITEM].status == "preparation"
+    fixed = db.record(ITEM, "under_construction", date(2024, 1, 1), "更正", user="lg-editor",
+                      expected_latest_id=first.id, corrects=first.id)
+    assert db.status_as_of(day)[ITEM].id == fixed.id
+    assert db.status_as_of(date(2023, 12, 31)) == {}  # another day, its own answer
