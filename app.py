@@ -282,8 +282,9 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
     table = sub[TABLE_COLUMNS].copy()
     table["category"] = table["category"].map(lambda c: f"{CATEGORIES[c].zh} {CATEGORIES[c].en}")
     table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s].zh} {PLAN_STAGES[s].en}")
-    table["precision"] = table["precision"].map(lambda p: PRECISIONS[p].zh)
-    table["districts"] = table["districts"].map(lambda ds: "、".join(load_profiles()[d].name_zh for d in ds))
+    table["precision"] = table["precision"].map(lambda p: f"{PRECISIONS[p].zh} {PRECISIONS[p].en}")
+    table["districts"] = table["districts"].map(lambda ds: ("、" if lang == "zh" else ", ").join(
+        load_profiles()[d].name_zh if lang == "zh" else load_profiles()[d].name_en for d in ds))
     event = st.dataframe(table, hide_index=True, width="stretch", key=key,
                          on_select="rerun", selection_mode="single-row",
                          column_config={"id": None, **{c: t(f"col.{c}", lang) for c in TABLE_COLUMNS if c != "id"}})
@@ -464,7 +465,7 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
         sub = frame[frame["id"].isin(ids)]
         for _, row in sub.iterrows():
             st.markdown(f"- **{md_text(row['name_zh'])}** {md_text(row['name_en'])} · "
-                        f"{PRECISIONS[row['precision']].zh}")
+                        f"{PRECISIONS[row['precision']].zh} {PRECISIONS[row['precision']].en}")
     with right:
         focus = view_of_items(sub, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)
