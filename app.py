@@ -373,7 +373,7 @@ def ordered_bar_chart(counts: pd.Series) -> alt.Chart:
     """Horizontal bars in the order of ``counts`` (st.bar_chart re-sorts them); drawn as SVG so the labels are text."""
     table = pd.DataFrame({"label": [str(i) for i in counts.index], "n": [int(v) for v in counts]})
     return alt.Chart(table, usermeta={"embedOptions": {"renderer": "svg"}}).mark_bar().encode(
-        y=alt.Y("label:N", sort=list(table["label"]), title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("label:N", sort=list(table["label"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         x=alt.X("n:Q", title=None, axis=alt.Axis(tickMinStep=1)),
         tooltip=["label", "n"],
     ).properties(height=max(60, 26 * len(table)))
