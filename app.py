@@ -325,7 +325,7 @@ def result_focus(sub: pd.DataFrame, state: filters.ViewState) -> View | None:
     keep = st.toggle(t("keep_view", state.lang), key="keep_view")
     if not changed or keep:
         return None
-    return view_of_result(sub, load_districts(), state.chosen("districts"), 600, 620)
+    return view_of_result(sub, load_districts(), tuple(str(d) for d in state.chosen("districts")), 600, 620)
 
 
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
