@@ -312,10 +312,11 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
     table = sub[TABLE_COLUMNS].copy()
     table["category"] = table["category"].map(lambda c: f"{CATEGORIES[c].zh} {CATEGORIES[c].en}")
     table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s].zh} {PLAN_STAGES[s].en}")
-    table["precision"] = table["precision"].map(lambda p: PRECISIONS[p].zh)
+    table["precision"] = table["precision"].map(lambda p: f"{PRECISIONS[p].zh} {PRECISIONS[p].en}")
     table["tracked_status"] = table["tracked_status"].map(lambda k: progress.status_text(k, lang))
     table["outcome"] = table["outcome"].map(lambda k: progress.outcome_text(k, lang))
-    table["districts"] = table["districts"].map(lambda ds: "、".join(load_profiles()[d].name_zh for d in ds))
+    table["districts"] = table["districts"].map(lambda ds: ("、" if lang == "zh" else ", ").join(
+        load_profiles()[d].name_zh if lang == "zh" else load_profiles()[d].name_en for d in ds))
     event = st.dataframe(table, hide_index=True, width="stretch", key=key,
                          on_select="rerun", selection_mode="single-row",
                          column_config={"id": None, **{c: t(f"col.{c}", lang) for c in TABLE_COLUMNS if c != "id"}})
@@ -413,7 +414,7 @@ def ordered_bar_chart(counts: pd.Series) -> alt.Chart:
     """Horizontal bars in the order of ``counts`` (st.bar_chart re-sorts them); drawn as SVG so the labels are text."""
     table = pd.DataFrame({"label": [str(i) for i in counts.index], "n": [int(v) for v in counts]})
     return alt.Chart(table, usermeta={"embedOptions": {"renderer": "svg"}}).mark_bar().encode(
-        y=alt.Y("label:N", sort=list(table["label"]), title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("label:N", sort=list(table["label"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         x=alt.X("n:Q", title=None, axis=alt.Axis(tickMinStep=1)),
         tooltip=["label", "n"],
     ).properties(height=max(60, 26 * len(table)))
@@ -509,7 +510,7 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
         sub = frame[frame["id"].isin(ids)]
         for _, row in sub.iterrows():
             st.markdown(f"- **{md_text(row['name_zh'])}** {md_text(row['name_en'])} · "
-                        f"{PRECISIONS[row['precision']].zh}")
+                        f"{PRECISIONS[row['precision']].zh} {PRECISIONS[row['precision']].en}")
     with right:
         focus = view_of_items(sub, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)

@@ -197,6 +197,16 @@ def test_language_switch_to_english():
     assert "Map of Shenzhen's 14th Five-Year Plan" in texts(at)
 
 
+def test_english_table_names_districts_and_precision_in_english():
+    from layers.schema import PRECISIONS
+
+    at = run_app(lang="en", dist="longgang")
+    table = at.dataframe[0].value
+    assert table["districts"].str.contains("Longgang District").all()
+    assert not table["districts"].str.contains("龙岗区").any()
+    assert set(table["precision"]) <= {f"{p.zh} {p.en}" for p in PRECISIONS.values()}
+
+
 def test_language_switch_keeps_the_view_district_basemap_and_filters():
     at = run_app(view="district", district="longgang", basemap="gaode", dist="longgang")
     at.radio(key="lang").set_value("en").run()
