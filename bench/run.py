@@ -263,7 +263,16 @@ def progress_server_figures(report: Report, quick: bool, factors: tuple[int, ...
             store = fill_progress(data, tmp)
             fill_s = time.perf_counter() - t0
             with_times, without_times = [], []
+            cold, warm = [], []
             try:
+                for _ in range(5):  # reading progress: every record read, then the remembered answer
+                    store.forget_states()
+                    t0 = time.perf_counter()
+                    store.status_as_of(today_shenzhen())
+                    cold.append((time.perf_counter() - t0) * 1000)
+                    t0 = time.perf_counter()
+                    store.status_as_of(today_shenzhen())
+                    warm.append((time.perf_counter() - t0) * 1000)
                 for st in states[:1] + states:  # the first round warms both paths and is dropped
                     t0 = time.perf_counter()
                     build_map_strings(data, st)
@@ -284,7 +293,11 @@ def progress_server_figures(report: Report, quick: bool, factors: tuple[int, ...
                    statistics.median(with_times), statistics.median(without_times), unit="ms", note=note)
         report.add(f"server: map build per filter change with 10 progress records per item, p95{label}",
                    pct(with_times, 0.95), pct(without_times, 0.95), unit="ms", note=note)
+        report.add(f"server: status_as_of, repeated read vs first read, median{label}",
+                   statistics.median(warm), statistics.median(cold), unit="ms",
+                   note="repeated: the answer kept per (date, newest record id); first: every record read")
         out[f"x{factor}"] = {"with_progress": with_times, "without_progress": without_times,
+                             "status_as_of_first_ms": cold, "status_as_of_repeated_ms": warm,
                              "items": len(data), "records": len(data) * PROGRESS_PER_ITEM, "fill_s": fill_s}
     return out
 

@@ -615,6 +615,11 @@ class Store:
             self._states[(day, newest)] = out
         return dict(out)
 
+    def forget_states(self) -> None:
+        """Drop the remembered ``status_as_of`` answers (the next call reads every record again)."""
+        with self._lock:
+            self._states.clear()
+
     @staticmethod
     def _states_from(rows: Sequence[RecordRow], names: Mapping[int, str], day: date) -> dict[str, Record]:
         by_item: dict[str, list[RecordRow]] = {}
