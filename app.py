@@ -15,6 +15,7 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 import settings
@@ -356,12 +357,12 @@ def counts_line(sub: pd.DataFrame, lang: str) -> str:
              district=int((sub["precision"] == "district").sum()), none=int((sub["precision"] == "none").sum()))
 
 
-def result_focus(sub: pd.DataFrame, state: filters.ViewState) -> View | None:
+def result_focus(sub: pd.DataFrame, state: filters.ViewState, where: DeltaGenerator) -> View | None:
     """Where the map moves after the filters change: it frames the result, unless the visitor keeps the view."""
     signature = repr((sorted(state.filters.items()), state.query))
     changed = st.session_state.get("fit_signature", signature) != signature
     st.session_state["fit_signature"] = signature
-    keep = st.toggle(t("keep_view", state.lang), key="keep_view")
+    keep = where.toggle(t("keep_view", state.lang), key="keep_view")
     if not changed or keep:
         return None
     return view_of_result(sub, load_districts(), tuple(str(d) for d in state.chosen("districts")), 600, 620)
@@ -371,8 +372,10 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     lang = state.lang
     sub = filters.apply(frame, state)
     names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"], strict=True))
-    picked = st.selectbox(t("search", lang), [None, *frame["id"]], index=None, key="search_pick",
-                          format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
+    # The search box and the keep-view switch share one row, leaving the map more of the screen.
+    search_col, keep_col = st.columns([3, 1], vertical_alignment="bottom")
+    picked = search_col.selectbox(t("search", lang), [None, *frame["id"]], index=None, key="search_pick",
+                                  format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
     if picked and st.session_state.get("search_done") != picked:
         st.session_state["search_done"] = picked
         st.session_state["item"] = picked
@@ -383,7 +386,7 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     with left:
         # The map moves when the filters change (to frame the result) or another item is selected;
         # otherwise the same focus is sent again, which leaves the visitor's own panning alone.
-        fit = result_focus(sub, state)
+        fit = result_focus(sub, state, keep_col)
         if fit is not None:
             st.session_state["map_focus"] = fit
         elif st.session_state.get("focus_item", "") != state.item:

@@ -26,7 +26,7 @@ def test_presentation_mode_fills_the_screen_with_large_text(app_url, big_page):
     page = big_page
     page.goto(app_url + "/?present=1")
     frame = map_frame(page)
-    frame.locator(".sz-big-screen .district-label").nth(10).wait_for()
+    frame.locator(".sz-big-screen .district-label").nth(10).wait_for(state="attached")  # some hide where they overlap
     # the map is sized to the screen once drawn: wait until its frame ends on the screen
     page.wait_for_function("""() => {
         const f = document.querySelector("iframe[title*='streamlit_folium']");

@@ -28,7 +28,7 @@ def test_map_shows_eleven_districts_offline(app_url, offline_page):
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
-    frame.locator(".district-label").nth(10).wait_for()
+    frame.locator(".district-label").nth(10).wait_for(state="attached")  # some are hidden where they overlap
     assert district_path_count(frame) == 11
     assert frame.locator(".district-label").count() == 11
     assert frame.locator(".map-legend").count() == 1
@@ -79,7 +79,7 @@ def test_filter_changes_map_and_table(app_url, offline_page):
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
-    frame.locator(".district-label").nth(10).wait_for()
+    frame.locator(".district-label").nth(10).wait_for(state="attached")  # some are hidden where they overlap
     page.wait_for_function("() => true")
     before_features = project_feature_count(frame)
     folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
@@ -115,7 +115,7 @@ def test_map_position_goes_into_the_link_without_rerunning(app_url, offline_page
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
     page.goto(app_url + "/?ch=6")
     frame = map_frame(page)
-    frame.locator(".district-label").nth(10).wait_for()
+    frame.locator(".district-label").nth(10).wait_for(state="attached")  # some are hidden where they overlap
     page.wait_for_timeout(2000)
     settled = len(sent)
     assert settled > 0, "the page asked the server for its first run over the websocket"
@@ -238,7 +238,7 @@ def test_presentation_link_opens_a_full_width_map_without_the_sidebar(app_url, o
     page = offline_page.page
     page.goto(app_url + "/?present=1")
     frame = map_frame(page)
-    frame.locator(".district-label").nth(10).wait_for()
+    frame.locator(".district-label").nth(10).wait_for(state="attached")  # some are hidden where they overlap
     sidebar = page.locator("[data-testid='stSidebar']").bounding_box()
     assert sidebar is None or sidebar["x"] + sidebar["width"] <= 0, "the sidebar should start folded away"
     # the map is as tall as the screen allows (sized once drawn): it ends on the screen

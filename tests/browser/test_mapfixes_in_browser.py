@@ -59,7 +59,7 @@ def click_item_and_read_card(page, item_id: str, offset: tuple[float, float] = (
     """Click (once the page settles, retried if the map was still moving) where an item is drawn;
     return the text of the card the map then shows."""
     frame = map_frame(page)
-    frame.locator(".district-label").nth(10).wait_for()
+    frame.locator(".district-label").nth(10).wait_for(state="attached")  # some are hidden where they overlap
     folium_frame(page).wait_for_function("(id) => { let n = 0; map_div.eachLayer(l => { "
                                          "if (l.feature && l.feature.properties.id === id && l._path) n++; }); "
                                          "return n > 0; }", arg=item_id)
@@ -181,7 +181,7 @@ def test_the_map_frames_the_result_of_a_filter_unless_the_view_is_kept(app_url, 
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
-    frame.locator(".district-label").nth(10).wait_for()
+    frame.locator(".district-label").nth(10).wait_for(state="attached")  # some are hidden where they overlap
     city_zoom = folium_frame(page).evaluate("() => map_div.getZoom()")
     box = page.get_by_label("名称筛选(中文或英文)")
     box.fill("西丽枢纽")
@@ -210,7 +210,7 @@ def test_default_view_shows_the_core_city_large_with_shenshan_in_a_locator_and_n
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
-    frame.locator(".district-label").nth(10).wait_for()
+    frame.locator(".district-label").nth(10).wait_for(state="attached")  # some are hidden where they overlap
     locator = frame.locator(".leaflet-control-minimap")
     locator.wait_for()
     # the inset draws all eleven districts, Shenzhen-Shanwei included, and marks the main map's view
