@@ -51,7 +51,7 @@ from layers.schema import CATEGORIES
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 XSRF_COOKIE = "_streamlit_xsrf"  # streamlit.web.server.starlette.starlette_server_config.XSRF_COOKIE_NAME
-FILTER_KEY = "f_categories"  # the sidebar's category multiselect (its user key ends the widget id)
+FILTER_KEY = "f_categories__zh"  # the category multiselect in Chinese, the default (its user key ends the widget id)
 FIRST_CATEGORY = "railway"
 TARGET_P95_S = 0.5
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from bench.load import (
+    FILTER_KEY,
     LoadError,
     SimulatedSession,
     capacity,
@@ -87,8 +88,8 @@ def test_a_simulated_filter_change_reaches_the_app() -> None:
         try:
             await session.open()
             before = list(session.texts)
-            label = pick_first(session.options("f_categories"))
-            await session.choose("f_categories", [label])
+            label = pick_first(session.options(FILTER_KEY))
+            await session.choose(FILTER_KEY, [label])
             return before, list(session.texts), session.query_string
         finally:
             await session.close()

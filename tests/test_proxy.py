@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.load import SimulatedSession, drive, pick_first
+from bench.load import FILTER_KEY, SimulatedSession, drive, pick_first
 from deploy.cluster import Cluster, cluster, nginx_binary, render_site
 from layers.locate import catalogue_frame
 
@@ -96,7 +96,7 @@ def test_a_dropped_connection_resumes_its_session_and_filters_through_the_proxy(
         try:
             await session.open()
             first = session.session_id
-            await session.choose("f_categories", [pick_first(session.options("f_categories"))])
+            await session.choose(FILTER_KEY, [pick_first(session.options(FILTER_KEY))])
             # Send neither the widget value nor the link again: the filter has to come from the resumed session.
             session.states.clear()
             session.query_string = ""
