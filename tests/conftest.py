@@ -4,10 +4,39 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 # The app's own progress database goes to a throwaway directory, never the checkout's var/ (set before settings loads).
 os.environ.setdefault("SZ_PLAN_DATA_DIR", tempfile.mkdtemp(prefix="sz-plan-test-data-"))
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
+
+
+def run_in_own_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end on a fresh event loop in its own thread.
+
+    The browser tests keep Playwright's event loop running in the main thread for the whole session, and
+    ``asyncio.run`` refuses to start inside a running loop; a thread of its own has none.
+    """
+    import asyncio
+    import threading
+
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=target, name="test-event-loop")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]

@@ -1,7 +1,6 @@
 """The load test's client (bench/load.py): it speaks the server's protocol and its figures mean what they say."""
 from __future__ import annotations
 
-import asyncio
 import os
 
 import pytest
@@ -21,6 +20,7 @@ from bench.load import (
 )
 from bench.servers import ROOT, streamlit_server
 from layers.locate import catalogue_frame
+from tests.conftest import run_in_own_loop
 
 
 def test_widget_ids_give_back_the_key_they_were_made_with() -> None:
@@ -65,7 +65,7 @@ def test_think_time_parsing() -> None:
 def test_sessions_against_one_server_report_reruns_memory_and_cpu() -> None:
     log = ROOT / "build" / "load-test-server.log"
     with streamlit_server(ROOT / "app.py", log_path=log, timeout_s=120) as (url, proc):
-        row = asyncio.run(drive(url, n=2, changes=2, think=(0.0, 0.2), ramp_s=0.2, timeout_s=120, seed=3,
+        row = run_in_own_loop(drive(url, n=2, changes=2, think=(0.0, 0.2), ramp_s=0.2, timeout_s=120, seed=3,
                                 server_pids=[proc.pid]))
     assert row["errors"] == 0, row["error_samples"]
     assert row["reruns"] == 6 and len(row["samples_ms"]["filter"]) == 4
@@ -95,7 +95,7 @@ def test_a_simulated_filter_change_reaches_the_app() -> None:
             await session.close()
 
     with streamlit_server(ROOT / "app.py", log_path=ROOT / "build" / "load-test-server.log", timeout_s=120) as (url, _):
-        before, after, query = asyncio.run(visit(url))
+        before, after, query = run_in_own_loop(visit(url))
     assert any(f"共 {len(frame)} 项" in t for t in before)
     assert any(f"共 {railways} 项" in t for t in after)
     assert "railway" in query  # the app wrote the filter into the link, and the client keeps it like a browser

@@ -4,7 +4,6 @@ Skipped when nginx is not installed, unless REQUIRE_NGINX=1 (then it fails). Deb
 """
 from __future__ import annotations
 
-import asyncio
 import http.cookiejar
 import os
 import re
@@ -17,6 +16,7 @@ import pytest
 from bench.load import FILTER_KEY, SimulatedSession, drive, pick_first
 from deploy.cluster import Cluster, cluster, nginx_binary, render_site
 from layers.locate import catalogue_frame
+from tests.conftest import run_in_own_loop
 
 ROUTE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -76,7 +76,7 @@ def test_a_forged_route_cookie_is_replaced(proxied: Cluster) -> None:
 
 
 def test_websocket_sessions_complete_script_runs_through_the_proxy(proxied: Cluster) -> None:
-    row = asyncio.run(drive(proxied.url, n=2, changes=1, think=(0.0, 0.0), ramp_s=0.0, timeout_s=120, seed=7))
+    row = run_in_own_loop(drive(proxied.url, n=2, changes=1, think=(0.0, 0.0), ramp_s=0.0, timeout_s=120, seed=7))
     assert row["errors"] == 0, row["error_samples"]
     assert row["reruns"] == 4  # each session's first run and one filter change
     assert row["kib_per_filter_rerun"] > 10  # the map's layers came back for the new filter
@@ -106,7 +106,7 @@ def test_a_dropped_connection_resumes_its_session_and_filters_through_the_proxy(
             await session.close()
 
     for _ in range(3):  # three visitors, so that both instances are likely to be involved
-        first, resumed, texts = asyncio.run(visit())
+        first, resumed, texts = run_in_own_loop(visit())
         assert first and resumed == first
         assert any(f"共 {railways} 项" in t for t in texts), texts
 
