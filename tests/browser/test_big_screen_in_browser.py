@@ -32,7 +32,7 @@ def test_presentation_mode_fills_the_screen_with_large_text(app_url, big_page):
         const f = document.querySelector("iframe[title*='streamlit_folium']");
         const r = f.getBoundingClientRect();
         return r.bottom <= innerHeight && r.height >= 0.5 * innerHeight;
-    }""")
+    }""", polling=250)
     inner_bottom = frame.locator("#map_div.leaflet-container").evaluate("e => e.getBoundingClientRect().bottom")
     frame_box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
     assert frame_box is not None and frame_box["y"] + inner_bottom <= 1080
@@ -52,6 +52,6 @@ def test_presentation_mode_wheel_zooms_only_after_a_click_into_the_map(app_url, 
     inner = next(f for f in page.frames if f.locator(".sz-big-screen").count())
     assert inner.evaluate(probe) is False
     inner.locator("#map_div.leaflet-container").click(position={"x": 300, "y": 200})
-    inner.wait_for_function(probe)
+    inner.wait_for_function(probe, polling=250)
     page.mouse.move(5, 5)  # the pointer leaves the map
-    inner.wait_for_function(f"() => !({probe})()")
+    inner.wait_for_function(f"() => !({probe})()", polling=250)

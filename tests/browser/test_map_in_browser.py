@@ -80,7 +80,7 @@ def test_filter_changes_map_and_table(app_url, offline_page):
     page.goto(app_url)
     frame = map_frame(page)
     frame.locator(".district-label").nth(10).wait_for(state="attached")  # some are hidden where they overlap
-    page.wait_for_function("() => true")
+    page.wait_for_function("() => true", polling=250)
     before_features = project_feature_count(frame)
     folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     folium_frame.evaluate("() => { map_div.__sentinel = 'same map'; }")
@@ -89,7 +89,7 @@ def test_filter_changes_map_and_table(app_url, offline_page):
     box.fill("机场")
     box.press("Enter")
     page.wait_for_function(
-        "before => !document.body.innerText.includes(before)", arg=before_caption, timeout=30_000)
+        "before => !document.body.innerText.includes(before)", arg=before_caption, timeout=30_000, polling=250)
     after_caption = page.get_by_text("共 ", exact=False).filter(has_text="项").first.inner_text()
     assert after_caption != before_caption
     frame = map_frame(page)
@@ -120,7 +120,7 @@ def test_map_position_goes_into_the_link_without_rerunning(app_url, offline_page
     settled = len(sent)
     assert settled > 0, "the page asked the server for its first run over the websocket"
     frame.locator(".leaflet-control-zoom-in").click()
-    page.wait_for_function("() => new URL(location.href).searchParams.has('zoom')", timeout=10_000)
+    page.wait_for_function("() => new URL(location.href).searchParams.has('zoom')", timeout=10_000, polling=250)
     frame.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(1500)
     assert len(sent) == settled, "zooming the map sent messages to the server (a rerun)"
@@ -245,6 +245,6 @@ def test_presentation_link_opens_a_full_width_map_without_the_sidebar(app_url, o
     page.wait_for_function("""() => {
         const r = document.querySelector("iframe[title*='streamlit_folium']").getBoundingClientRect();
         return r.bottom <= innerHeight && r.height >= 0.55 * innerHeight;
-    }""")
+    }""", polling=250)
     iframe = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
     assert iframe["width"] > 0.8 * page.viewport_size["width"]

@@ -20,12 +20,14 @@ def test_language_switch_then_a_click_keeps_the_view_district_and_filters(app_ur
     page.get_by_text("龙岗区 · Longgang District", exact=False).first.wait_for()
     page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
     page.get_by_text("Items in this district", exact=False).first.wait_for(timeout=60_000)
-    page.wait_for_function("() => new URL(location.href).searchParams.get('lang') === 'en'", timeout=60_000)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('lang') === 'en'",
+                           timeout=60_000, polling=250)
     # then any further interaction: a search in the sidebar
     box = page.get_by_label("Filter by name (Chinese or English)")
     box.fill("zzzz")
     box.press("Enter")
-    page.wait_for_function("() => new URL(location.href).searchParams.get('query') === 'zzzz'", timeout=60_000)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('query') === 'zzzz'",
+                           timeout=60_000, polling=250)
     no_error_shown(page)
     params = page.evaluate("() => Object.fromEntries(new URL(location.href).searchParams)")
     assert params.get("view") == "district" and params.get("district") == "longgang"
@@ -62,7 +64,7 @@ def click_item_and_read_card(page, item_id: str, offset: tuple[float, float] = (
     frame.locator(".district-label").nth(10).wait_for(state="attached")  # some are hidden where they overlap
     folium_frame(page).wait_for_function("(id) => { let n = 0; map_div.eachLayer(l => { "
                                          "if (l.feature && l.feature.properties.id === id && l._path) n++; }); "
-                                         "return n > 0; }", arg=item_id)
+                                         "return n > 0; }", arg=item_id, polling=250)
     card = frame.locator(".leaflet-popup-content .card")
     for attempt in range(3):
         pt = folium_frame(page).evaluate(ITEM_POINT_JS, item_id)
@@ -163,7 +165,7 @@ def test_on_a_phone_the_card_fits_the_screen_and_the_legend_starts_folded(app_ur
         folium_frame(page).wait_for_function(
             "() => { const r = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();"
             " return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; }",
-            timeout=30_000)
+            timeout=30_000, polling=250)
         box = popup.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         legend = frame.locator(".map-legend")
@@ -186,7 +188,7 @@ def test_the_map_frames_the_result_of_a_filter_unless_the_view_is_kept(app_url, 
     box = page.get_by_label("名称筛选(中文或英文)")
     box.fill("西丽枢纽")
     box.press("Enter")
-    folium_frame(page).wait_for_function(f"() => map_div.getZoom() >= {city_zoom + 3}", timeout=60_000)
+    folium_frame(page).wait_for_function(f"() => map_div.getZoom() >= {city_zoom + 3}", timeout=60_000, polling=250)
     from layers.locate import catalogue_frame
 
     hub = catalogue_frame().set_index("id").loc["xili-hub"].geometry
@@ -197,11 +199,11 @@ def test_the_map_frames_the_result_of_a_filter_unless_the_view_is_kept(app_url, 
     before = page.url
     box.fill("机场")
     box.press("Enter")
-    page.wait_for_function("before => location.href !== before", arg=before, timeout=60_000)
+    page.wait_for_function("before => location.href !== before", arg=before, timeout=60_000, polling=250)
     # the new layers (and any move) arrive together: wait until the legend counts more than the hub
     folium_frame(page).wait_for_function(
         "() => Array.from(document.querySelectorAll('.map-legend [data-group]'))"
-        ".reduce((n, e) => n + parseInt(e.textContent || '0', 10), 0) > 1", timeout=60_000)
+        ".reduce((n, e) => n + parseInt(e.textContent || '0', 10), 0) > 1", timeout=60_000, polling=250)
     assert folium_frame(page).evaluate("() => map_div.getZoom()") == zoom
 
 
@@ -228,7 +230,7 @@ def test_default_view_shows_the_core_city_large_with_shenshan_in_a_locator_and_n
         if (shown.length < 6) return false;
         return shown.every((a, i) => shown.every((b, j) => i === j ||
           !(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)));
-    }""", timeout=30_000)
+    }""", timeout=30_000, polling=250)
     assert frame.locator(".map-legend details").evaluate("d => d.open") is True  # room for it here
     page.screenshot(path=str(SHOTS / "map-default-1400.png"))
     assert offline_page.external == []

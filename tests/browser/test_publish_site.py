@@ -62,7 +62,7 @@ def shown(page) -> int:
 
 
 def wait_shown(page, n: int) -> None:
-    page.wait_for_function(f"document.getElementById('count').dataset.shown === '{n}'")
+    page.wait_for_function(f"document.getElementById('count').dataset.shown === '{n}'", polling=250)
 
 
 def test_site_opens_offline_with_districts_items_and_legend(site, fpage):
@@ -71,7 +71,7 @@ def test_site_opens_offline_with_districts_items_and_legend(site, fpage):
     items = data(site)["items"]
     assert shown(page) == len(items)
     assert page.locator(".district-label").count() == 11
-    page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 100")
+    page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 100", polling=250)
     assert page.locator(".map-legend").count() == 1
     assert page.locator("#list li").count() == len(items)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -125,26 +125,26 @@ def test_tour_keys_step_and_each_step_is_a_link(site, fpage):
     page = fpage.page
     steps = data(site)["tour"]["steps"]
     page.keyboard.press("PageDown")
-    page.wait_for_function("location.hash === '#step=part-01'")
+    page.wait_for_function("location.hash === '#step=part-01'", polling=250)
     assert page.locator("#tour-title").inner_text() == steps[0]["title_zh"]
     assert steps[0]["quote"] in page.locator("#tour-quote").inner_text()
     assert "part01-p01" in page.locator("#tour-cite").inner_text()
     page.keyboard.press("PageDown")
-    page.wait_for_function("location.hash === '#step=part-02'")
+    page.wait_for_function("location.hash === '#step=part-02'", polling=250)
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("location.hash === '#step=part-03'")
+    page.wait_for_function("location.hash === '#step=part-03'", polling=250)
     page.keyboard.press("PageUp")
-    page.wait_for_function("location.hash === '#step=part-02'")
+    page.wait_for_function("location.hash === '#step=part-02'", polling=250)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("location.hash === '#step=part-01'")
+    page.wait_for_function("location.hash === '#step=part-01'", polling=250)
     # the framed items are highlighted on the map
     page.keyboard.press("ArrowDown")
-    page.wait_for_function("location.hash === '#step=part-02'")
-    page.wait_for_function("document.querySelectorAll('path[stroke=\"#111\"]').length > 0")
+    page.wait_for_function("location.hash === '#step=part-02'", polling=250)
+    page.wait_for_function("document.querySelectorAll('path[stroke=\"#111\"]').length > 0", polling=250)
 
     # switching language keeps the step
     page.click("#lang")
-    page.wait_for_function("location.hash === '#step=part-02&lang=en'")
+    page.wait_for_function("location.hash === '#step=part-02&lang=en'", polling=250)
     assert page.locator("#tour-title").inner_text() == steps[1]["title_en"]
     assert fpage.external == []
 
@@ -152,7 +152,7 @@ def test_tour_keys_step_and_each_step_is_a_link(site, fpage):
 def test_a_step_link_opens_on_its_step(site, fpage):
     fpage.open(site, "#step=district-futian&lang=en")
     page = fpage.page
-    page.wait_for_function("document.getElementById('tour-title').textContent === 'Futian District'")
+    page.wait_for_function("document.getElementById('tour-title').textContent === 'Futian District'", polling=250)
     assert not page.locator("#district-panel").is_hidden()
     assert "ch06-s01-p03" in page.locator("#dp-cite").inner_text()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -162,7 +162,7 @@ def test_a_step_link_opens_on_its_step(site, fpage):
     assert page.locator("#tour-notice").inner_text() == "链接中的导览步骤不存在:no-such-step"
     assert page.locator("#tour-quote").is_hidden()
     page.keyboard.press("PageDown")
-    page.wait_for_function("location.hash === '#step=part-01'")
+    page.wait_for_function("location.hash === '#step=part-01'", polling=250)
     assert page.locator("#tour-notice").is_hidden()
 
 
