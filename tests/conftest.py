@@ -40,3 +40,17 @@ def run_in_own_loop(coro: Coroutine[Any, Any, T]) -> T:
     if "error" in result:
         raise result["error"]
     return result["value"]
+
+
+def start_app(timeout: float, **params: str) -> Any:
+    """The app run once in Streamlit's AppTest with these link parameters; fails on any exception it raised."""
+    from streamlit.testing.v1 import AppTest
+
+    import settings
+
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=timeout)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

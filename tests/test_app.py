@@ -6,22 +6,17 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import settings
 from district_profiles import load_profiles
 from layers.catalogue import load_catalogue
 from layers.locate import catalogue_frame
 from plan_text import load_plan
+from tests.conftest import start_app
 
 TIMEOUT = 60
 
 
 def run_app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return start_app(TIMEOUT, **params)
 
 
 def shown(markdown: str) -> str:

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
 import settings
+from tests.conftest import start_app
 from tracking import Store
 
 TIMEOUT = 90
@@ -31,12 +32,7 @@ def db(tmp_path, monkeypatch) -> Iterator[Store]:
 
 
 def run_app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return start_app(TIMEOUT, **params)
 
 
 def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> None:

@@ -7,23 +7,18 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import settings
 from layers.locate import catalogue_frame
 from plan_text import load_plan
 from publish.briefing import handout_file_name, handout_statuses, neighbour, step_id
 from publish.tour import framed_item_ids, load_tour
+from tests.conftest import start_app
 from tracking.frame import NO_RECORD
 
 TIMEOUT = 90
 
 
 def run_app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return start_app(TIMEOUT, **params)
 
 
 def shown(markdown: str) -> str:
