@@ -203,15 +203,30 @@
 
   /* A locator in the corner: the whole city with Shenzhen-Shanwei (60 km east) drawn from the district
      shapes (no tiles, so it works offline), with a rectangle showing where the main map looks. */
+  var FixedLocator = null;
+  /* The plugin moves the main map to the inset's centre whenever the inset itself moves (it is meant
+     for an inset that follows the main map). This inset is fixed on the whole city, and it moves on its
+     own when it is resized, folded or unfolded: that threw the main map 60 km east, away from an opened
+     card, on a slow phone. Here the inset only ever follows the main map. */
+  function fixedLocatorClass() {
+    if (!FixedLocator) {
+      FixedLocator = L.Control.MiniMap.extend({
+        _onMiniMapMoved: function () { this._mainMapMoving = false; }
+      });
+    }
+    return FixedLocator;
+  }
+
   szMap.locator = function (layer, cfg) {
     setTimeout(function () {
       var map = layer._map;
       if (!map || !L.Control.MiniMap) { return; }
+      var Locator = fixedLocatorClass();
       var shapes = L.geoJson(layer.toGeoJSON(), {
         interactive: false,
         style: function () { return { color: "#777", weight: 0.8, fillColor: "#f4e3b5", fillOpacity: 0.9 }; }
       });
-      new L.Control.MiniMap(shapes, {
+      map.szLocator = new Locator(shapes, {
         position: cfg.position, width: cfg.width, height: cfg.height, zoomLevelFixed: cfg.zoom,
         centerFixed: cfg.center, toggleDisplay: true, minimized: map.getSize().x < 500,
         strings: { hideText: cfg.hide, showText: cfg.show },

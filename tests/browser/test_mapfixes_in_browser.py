@@ -168,6 +168,16 @@ def test_on_a_phone_the_card_fits_the_screen_and_the_legend_starts_folded(app_ur
             timeout=30_000, polling=250)
         box = popup.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        # The city inset moves on its own (when resized, folded or unfolded, which a slow page does at
+        # any time): the main map, and the card on it, stay where they are.
+        fr = folium_frame(page)
+        fr.wait_for_function("() => !!(map_div.szLocator && map_div.szLocator._miniMap)", timeout=30_000, polling=250)
+        before = fr.evaluate("() => map_div.getCenter()")
+        fr.evaluate("() => map_div.szLocator._miniMap.setView([22.3, 114.9], 6, {animate: false})")
+        fr.evaluate("() => map_div.szLocator._miniMap.setView([22.71, 114.48], 7, {animate: false})")
+        after = fr.evaluate("() => map_div.getCenter()")
+        assert abs(after["lat"] - before["lat"]) < 1e-6 and abs(after["lng"] - before["lng"]) < 1e-6, (before, after)
+        assert popup.bounding_box() == box
         legend = frame.locator(".map-legend")
         legend.wait_for()
         assert legend.locator("details").evaluate("d => d.open") is False
