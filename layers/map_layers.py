@@ -22,6 +22,7 @@ from district_profiles import DistrictProfile
 from geo.boundaries import display_districts
 from geo.coords import CrsName
 from layers.basemaps import Basemap
+from layers.geojson_layer import GeoJsonLayer
 from layers.geometry import FUZZY, display_geometry, rounded, shifted, shifted_geometry
 from layers.map_controls import (
     CARD_JS,
@@ -169,7 +170,7 @@ def district_style(feature: dict, selected: str | None = None) -> dict:
 
 def district_layer(crs: CrsName, selected: str | None = None) -> folium.GeoJson:
     """District polygons with zh/en hover names (inserted as text by ``static/map_controls.js``)."""
-    layer = folium.GeoJson(
+    layer = GeoJsonLayer(
         district_geojson(crs),
         name="行政区 Districts",
         style_function=lambda f: district_style(f, selected),
@@ -256,7 +257,7 @@ def project_layers(frame: gpd.GeoDataFrame, crs: CrsName, colour_by: str | None 
         for features, marker in zip(parts, markers, strict=True):
             if not features:
                 continue
-            layer = folium.GeoJson(
+            layer = GeoJsonLayer(
                 {"type": "FeatureCollection", "features": features},
                 style_function=feature_style,
                 marker=marker,
@@ -279,7 +280,7 @@ def selection_layer(rows: gpd.GeoDataFrame, crs: CrsName) -> folium.FeatureGroup
         return None
     shown = shifted(gpd.GeoDataFrame(geometry=display_geometry(rows), crs=4326), crs)
     fg = folium.FeatureGroup(name="选中项目 Selected item", control=False)
-    folium.GeoJson(
+    GeoJsonLayer(
         shown.to_json(),
         style_function=lambda f: {"color": "#111", "weight": 4, "fillOpacity": 0, "radius": 12},
         marker=folium.CircleMarker(radius=12, keep_size=True),
