@@ -16,7 +16,6 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit_folium import st_folium
 
 import settings
 from district_profiles import DistrictProfile, load_profiles
@@ -24,6 +23,7 @@ from fileio import DataError
 from geo.boundaries import district_problems, load_districts
 from geo.export import district_frame
 from interface import briefing, progress
+from interface.map_component import draw_map
 from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes, to_gpkg_bytes
@@ -276,10 +276,9 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: View | None
     colour_by, colours = COLOURING[state.colour]
     built = assemble_map(frame, state, labels(), focus=focus, start=start, token=token,
                          sync_view=key == MAP_KEY, legend_open=legend_open, colour_by=colour_by, colours=colours,
-                         colour_labels=progress_lookup()["tracked" if state.colour == "tracked" else "outcome"])
-    return st_folium(built.base, key=key, height=height, use_container_width=True,
-                     feature_group_to_add=built.layers, layer_control=built.control,
-                     center=built.center, zoom=built.zoom, returned_objects=["last_active_drawing"])
+                         colour_labels=progress_lookup()["tracked" if state.colour == "tracked" else "outcome"],
+                         base=False)  # the base map is rendered once per spec (interface.map_component)
+    return draw_map(built, labels(), key=key, height=height)
 
 
 def handle_click(result: dict | None) -> None:

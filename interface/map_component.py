@@ -1,0 +1,168 @@
+"""The map drawn through streamlit-folium's component, with each base map rendered once.
+
+``st_folium`` renders the whole folium map on every rerun. The base map (tiles, districts, labels,
+legend, controls) only changes with its ``BaseSpec``, which a filter change leaves alone, yet it was
+most of a filter change's server time. Here the base map's strings are kept per spec and only the
+project layers are rendered on each run. The component receives exactly the arguments ``st_folium``
+would send for the same map (``tests/test_map_component.py`` compares them), using streamlit-folium's
+own helpers; the package is pinned in requirements.txt because those helpers are not public API.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import branca
+import folium
+import streamlit as st
+import streamlit_folium as sf
+
+from layers.map_assembly import AssembledMap, BaseSpec, assemble_base
+from layers.map_layers import MapLabels
+
+# Values the component returns before the visitor does anything (st_folium's defaults, minus the
+# map's bounds and zoom, which this app does not ask for).
+_DEFAULTS: dict[str, Any] = {
+    "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+    "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
+    "last_active_drawing": None, "last_circle_radius": None, "last_circle_polygon": None,
+    "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
+}
+BASES_KEPT = 24  # base maps kept per process (a few basemaps × districts × colourings)
+
+
+@dataclass(frozen=True)
+class BaseStrings:
+    """A base map rendered to what the component draws it from."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    # the base map's layers in the layers menu: (name, variable, overlay)
+    control_entries: tuple[tuple[str, str, bool], ...]
+
+
+class BaseLayerRef(folium.map.Layer):
+    """Names a layer of an already rendered base map for the layers menu; draws nothing itself."""
+
+    def __init__(self, name: str, variable: str, overlay: bool) -> None:
+        super().__init__(name=name, overlay=overlay)
+        self._variable = variable
+
+    def get_name(self) -> str:
+        return self._variable
+
+
+def _assets(element: Any) -> Iterator[tuple[list[str], list[str]]]:
+    """The CSS and JS files an element and its children load (as st_folium collects them)."""
+    if isinstance(element, branca.colormap.ColorMap):
+        raise ValueError("colour maps load d3 from the internet; the map draws its own legend")
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield ([href for _, href in getattr(element, "default_css", [])],
+               [src for _, src in getattr(element, "default_js", [])])
+    for child in getattr(element, "_children", {}).values():
+        yield from _assets(child)
+
+
+def _links(*elements: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    css: list[str] = []
+    js: list[str] = []
+    for element in elements:
+        for c, j in _assets(element):
+            css.extend(c)
+            js.extend(j)
+    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
+
+
+def render_base(m: folium.Map) -> BaseStrings:
+    """Render a base map once, as st_folium does (it renames the map's elements while doing so)."""
+    m.get_root().render()
+    m.render()
+    html = sf._get_html(m)
+    header = sf._get_header(m)
+    script = sf._get_map_string(m)
+    css, js = _links(m)
+    entries = tuple((item.layer_name, item.get_name(), bool(item.overlay)) for item in m._children.values()
+                    if isinstance(item, folium.map.Layer) and item.control)
+    return BaseStrings(script, header, html, sf.get_full_id(m), css, js, entries)
+
+
+class BaseCache:
+    """Base maps rendered per (spec, labels), least recently used dropped first; safe across sessions' threads."""
+
+    def __init__(self, size: int = BASES_KEPT) -> None:
+        self._size = size
+        self._kept: OrderedDict[tuple[BaseSpec, str], BaseStrings] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, spec: BaseSpec, labels: MapLabels) -> BaseStrings:
+        key = (spec, labels.card_lookup_json)
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        strings = render_base(assemble_base(spec, labels))  # outside the lock: other sessions go on
+        with self._lock:
+            self._kept[key] = strings
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return strings
+
+
+BASES = BaseCache()
+
+
+@dataclass(frozen=True)
+class ComponentArgs:
+    """What the component is called with, apart from the callback."""
+
+    kwargs: dict[str, Any]
+    hash_key: str
+
+
+def component_args(base: BaseStrings, built: AssembledMap, *, key: str, height: int,
+                   returned_objects: Iterable[str]) -> ComponentArgs:
+    """The component's arguments for a base map's strings and this run's project layers."""
+    wanted = list(returned_objects)
+    unknown = set(wanted) - set(_DEFAULTS)
+    if unknown:
+        raise ValueError(f"returned objects not supported here: {sorted(unknown)}")
+    # The layers' scripts name their map; any map will do, since st_folium's helper renames it "map_div".
+    # The layers menu lists the base map's layers too: they are named on the scratch map, in the same order.
+    scratch = folium.Map(tiles=None)
+    for name, variable, overlay in base.control_entries:
+        scratch.add_child(BaseLayerRef(name, variable, overlay), name=variable)
+    groups = "".join(sf._get_feature_group_string(fg, map=scratch, idx=i) for i, fg in enumerate(built.layers))
+    control = sf._get_layer_control_string(built.control, scratch)
+    layer_css, layer_js = _links(*built.layers, built.control)
+    hash_key = sf.generate_js_hash(base.script, key, False)
+    kwargs = dict(
+        script=base.script, header=base.header, html=base.html, id=base.map_id, key=hash_key, height=height,
+        width=None, returned_objects=wanted, default={k: _DEFAULTS[k] for k in wanted}, zoom=built.zoom,
+        center=built.center, feature_group=groups, return_on_hover=False, layer_control=control, pixelated=False,
+        css_links=list(dict.fromkeys(base.css_links + layer_css)),
+        js_links=list(dict.fromkeys(base.js_links + layer_js)), wrap_longitude=False,
+    )
+    return ComponentArgs(kwargs, hash_key)
+
+
+def draw_map(built: AssembledMap, labels: MapLabels, *, key: str, height: int,
+             returned_objects: Iterable[str] = ("last_active_drawing",),
+             on_change: Callable[[], None] | None = None) -> Any:
+    """Draw ``built`` (assembled with ``base=False``) in the page; returns what the component reports."""
+    assert built.spec is not None, "the map was assembled without its base map's spec"
+    args = component_args(BASES.get(built.spec, labels), built, key=key, height=height,
+                          returned_objects=returned_objects)
+
+    def changed() -> None:  # as st_folium: the value is also kept under the caller's key
+        st.session_state[key] = st.session_state.get(args.hash_key, {})
+        if on_change is not None:
+            on_change()
+
+    return sf._component_func(**args.kwargs, on_change=changed)

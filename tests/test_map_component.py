@@ -1,0 +1,98 @@
+"""The map component gets exactly what st_folium would send for the same map, with the base map rendered once."""
+from __future__ import annotations
+
+import pytest
+import streamlit_folium as sf
+from streamlit_folium import st_folium
+
+from bench.run import bench_labels
+from interface import map_component
+from interface.map_component import BaseCache, component_args, render_base
+from layers import filters
+from layers.locate import catalogue_frame
+from layers.map_assembly import assemble_base, assemble_map
+
+STATES = [
+    filters.ViewState(),
+    filters.ViewState(basemap="gaode", district="longgang", item="qianhai-hub",
+                      filters={"categories": ("railway", "airport")}),
+    filters.ViewState(basemap="osm", present=True, query="大学"),
+]
+
+
+def st_folium_call(built, key: str, height: int) -> dict:
+    seen: dict = {}
+
+    def capture(**kwargs):
+        seen.update(kwargs)
+
+    original = sf._component_func
+    sf._component_func = capture
+    try:
+        st_folium(built.base, key=key, height=height, use_container_width=True, feature_group_to_add=built.layers,
+                  layer_control=built.control, center=built.center, zoom=built.zoom,
+                  returned_objects=["last_active_drawing"])
+    finally:
+        sf._component_func = original
+    seen.pop("on_change")
+    return seen
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_component_gets_what_st_folium_would_send(state):
+    frame = filters.apply(catalogue_frame(), state)
+    labels = bench_labels()
+    focus = (22.54, 113.9, 14.0)
+    theirs = st_folium_call(assemble_map(frame, state, labels, focus=focus), "plan_map", 620)
+    built = assemble_map(frame, state, labels, focus=focus, base=False)
+    ours = component_args(render_base(assemble_base(built.spec, labels)), built, key="plan_map", height=620,
+                          returned_objects=["last_active_drawing"]).kwargs
+    assert ours.keys() == theirs.keys()
+    for name in theirs:
+        assert ours[name] == theirs[name], name
+    assert "feature_group_0" in ours["feature_group"] and "L.control.layers" in ours["layer_control"]
+
+
+def test_a_base_map_is_rendered_once_per_spec():
+    cache = BaseCache(size=2)
+    labels = bench_labels()
+    calls = []
+    real = map_component.assemble_base
+
+    def counting(spec, lab):
+        calls.append(spec)
+        return real(spec, lab)
+
+    map_component.assemble_base = counting
+    try:
+        state = filters.ViewState()
+        spec = assemble_map(catalogue_frame().head(3), state, labels, base=False).spec
+        first = cache.get(spec, labels)
+        again = cache.get(spec, labels)
+        other = assemble_map(catalogue_frame().head(3), state.with_(basemap="osm"), labels, base=False).spec
+        cache.get(other, labels)
+        assert first is again and len(calls) == 2
+        assert cache.get(spec, labels) is first and len(calls) == 2
+    finally:
+        map_component.assemble_base = real
+
+
+def test_the_layers_menu_still_lists_the_base_maps_own_layers():
+    import folium
+
+    from layers.map_assembly import AssembledMap
+
+    def build() -> AssembledMap:
+        m = folium.Map(tiles=None)
+        folium.TileLayer("OpenStreetMap", name="OSM 底图").add_to(m)
+        folium.FeatureGroup(name="区界 Districts").add_to(m)
+        fg = folium.FeatureGroup(name="项目 Projects")
+        folium.CircleMarker([22.5, 114.0], radius=5).add_to(fg)
+        return AssembledMap(m, [fg], folium.LayerControl(), None, None)
+
+    theirs = st_folium_call(build(), "k", 400)
+    built = build()
+    ours = component_args(render_base(built.base), build(), key="k", height=400,
+                          returned_objects=["last_active_drawing"]).kwargs
+    assert ours["layer_control"] == theirs["layer_control"]
+    assert "Districts" in ours["layer_control"] and "Projects" in ours["layer_control"]
