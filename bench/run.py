@@ -108,24 +108,23 @@ def build_map_strings(frame, state, colour_by: str | None = None,
                       colours: dict[str, str] | None = None) -> tuple[int, int, int]:
     """Everything the app computes per filter change, down to the strings sent to the browser.
 
-    Builds the map with ``layers.map_assembly.assemble_map`` (what the app's main map passes to
-    st_folium) and renders it with st_folium's own module-level helpers, without Streamlit.
-    ``colour_by``/``colours`` colour the map by a column, as the app's colour choice does.
-    Returns the byte sizes of (base map script, project layer scripts, layer control script).
+    Builds the map with ``layers.map_assembly.assemble_map`` and renders it with
+    ``interface.map_component`` (the base map rendered once per spec, the project layers per call), as the
+    app's main map does, without Streamlit. ``colour_by``/``colours`` colour the map by a column, as the app's
+    colour choice does. Returns the byte sizes of (base map script, project layer scripts, layer control script).
     """
-    from streamlit_folium import _get_feature_group_string, _get_layer_control_string, _get_map_string
-
+    from interface.map_component import BASES, component_args
     from layers import filters
     from layers.map_assembly import assemble_map
 
     names = progress_labels()["tracked"] if colour_by == "tracked_status" else None
-    built = assemble_map(filters.apply(frame, state), state, bench_labels(), colour_by=colour_by, colours=colours,
-                         colour_labels=names)
-    built.base.get_root().render()
-    base = _get_map_string(built.base)
-    groups = "".join(_get_feature_group_string(fg, map=built.base, idx=i) for i, fg in enumerate(built.layers))
-    control = _get_layer_control_string(built.control, built.base)
-    return len(base.encode()), len(groups.encode()), len(control.encode())
+    labels = bench_labels()
+    built = assemble_map(filters.apply(frame, state), state, labels, colour_by=colour_by, colours=colours,
+                         colour_labels=names, base=False)
+    assert built.spec is not None
+    base = BASES.get(built.spec, labels)
+    args = component_args(base, built, key="plan_map", height=620, returned_objects=["last_active_drawing"]).kwargs
+    return len(base.script.encode()), len(args["feature_group"].encode()), len(args["layer_control"].encode())
 
 
 @lru_cache(maxsize=1)

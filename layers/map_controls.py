@@ -16,6 +16,7 @@ from branca.element import MacroElement, Template
 from folium.elements import JSCSSMixin
 
 import settings
+from layers.geojson_layer import TextRendered
 
 CONTROLS_JS = ("map_controls_js", f"{settings.STATIC_URL}/map_controls.js")
 CARD_JS = ("card_js", f"{settings.STATIC_URL}/card.js")
@@ -28,7 +29,7 @@ def script_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
-class _Call(MacroElement):
+class _Call(TextRendered):
     """Renders ``szMap.<function>(<parent>, <config JSON>);`` for a function of ``static/map_controls.js``."""
 
     _template = Template("""

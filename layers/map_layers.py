@@ -22,7 +22,7 @@ from district_profiles import DistrictProfile
 from geo.boundaries import display_districts
 from geo.coords import CrsName
 from layers.basemaps import Basemap
-from layers.geojson_layer import GeoJsonLayer
+from layers.geojson_layer import GeoJsonLayer, LayerGroup
 from layers.geometry import FUZZY, display_geometry, rounded, shifted, shifted_geometry
 from layers.map_controls import (
     CARD_JS,
@@ -184,7 +184,7 @@ def district_layer(crs: CrsName, selected: str | None = None) -> folium.GeoJson:
 
 def district_labels(crs: CrsName, names: Mapping[str, tuple[str, str]]) -> folium.FeatureGroup:
     """Permanent zh/en name labels, so the map reads on a big screen without hovering."""
-    fg = folium.FeatureGroup(name="区名 District names", control=False)
+    fg = LayerGroup(name="区名 District names", control=False)
     gdf = display_districts()
     rank = {did: i for i, did in enumerate(gdf.sort_values("area_km2", ascending=False)["id"])}
     for did, geom in zip(gdf["id"], gdf.geometry, strict=True):
@@ -250,7 +250,7 @@ def project_layers(frame: gpd.GeoDataFrame, crs: CrsName, colour_by: str | None 
         if category not in by_category:
             continue
         parts = by_category[category]
-        fg = folium.FeatureGroup(name=f"{label.zh} {label.en} ({len(parts[0]) + len(parts[1])})", show=True)
+        fg = LayerGroup(name=f"{label.zh} {label.en} ({len(parts[0]) + len(parts[1])})", show=True)
         # Estimates travel as a point and a radius; Leaflet draws the circle of uncertainty (L.Circle,
         # in metres), so the browser gets a few bytes instead of a polygon per item.
         markers = (folium.CircleMarker(radius=7), folium.Circle(radius=1000))
@@ -279,7 +279,7 @@ def selection_layer(rows: gpd.GeoDataFrame, crs: CrsName) -> folium.FeatureGroup
     if rows.empty:
         return None
     shown = shifted(gpd.GeoDataFrame(geometry=display_geometry(rows), crs=4326), crs)
-    fg = folium.FeatureGroup(name="选中项目 Selected item", control=False)
+    fg = LayerGroup(name="选中项目 Selected item", control=False)
     GeoJsonLayer(
         shown.to_json(),
         style_function=lambda f: {"color": "#111", "weight": 4, "fillOpacity": 0, "radius": 12},
@@ -330,7 +330,7 @@ def district_badges(frame: gpd.GeoDataFrame, crs: CrsName) -> folium.FeatureGrou
     if level.empty:
         return None
     centres = display_districts().set_index("id").geometry.representative_point()
-    fg = folium.FeatureGroup(name=f"区级定位 District-level only ({len(level)})", show=True)
+    fg = LayerGroup(name=f"区级定位 District-level only ({len(level)})", show=True)
     listed: dict[str, list[str]] = {}
     for zh, en, districts in zip(level["name_zh"], level["name_en"], level["districts"], strict=True):
         for d in districts:

@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 
 import folium
+from branca.element import MacroElement
 from streamlit_folium import _get_feature_group_string
 
-from layers.geojson_layer import GeoJsonLayer
+from layers.geojson_layer import GeoJsonLayer, LayerGroup
+from layers.map_controls import ProjectCard
 
 FEATURES = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [113.9, 22.54]},
@@ -16,12 +18,43 @@ FEATURES = {"type": "FeatureCollection", "features": [
 ]}
 
 
-def build(cls, data=FEATURES, show: bool = True) -> tuple[folium.Map, folium.FeatureGroup]:
+def build(cls, data=FEATURES, show: bool = True, group=folium.FeatureGroup,
+          card=None) -> tuple[folium.Map, folium.FeatureGroup]:
     m = folium.Map(location=[22.6, 114.0], zoom_start=10, tiles=None)
-    fg = folium.FeatureGroup(name="g")
-    cls(data, style_function=lambda f: {"color": "#c0392b", "weight": 3}, highlight_function=lambda f: {"weight": 4},
-        marker=folium.CircleMarker(radius=7), zoom_on_click=False, show=show).add_to(fg)
+    fg = group(name="g", show=show)
+    layer = cls(data, style_function=lambda f: {"color": "#c0392b", "weight": 3},
+                highlight_function=lambda f: {"weight": 4}, marker=folium.CircleMarker(radius=7),
+                zoom_on_click=False, show=show)
+    if card is not None:
+        card().add_to(layer)
+    layer.add_to(fg)
     return m, fg
+
+
+class FoliumCard(MacroElement):
+    """ProjectCard's output, rendered the way folium renders any element."""
+
+    _template = ProjectCard._template
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ProjectCard"
+        self.function = "bindCard"
+        self.config_json = "null"
+
+
+def test_groups_and_cards_are_the_same_as_folium_writes_them():
+    for show in (True, False):
+        ours, fg = build(GeoJsonLayer, show=show, group=LayerGroup, card=ProjectCard)
+        fg.add_to(ours)
+        theirs, fg2 = build(folium.GeoJson, show=show, card=FoliumCard)
+        fg2.add_to(theirs)
+        page = ours.get_root().render()
+        assert normalised(page) == normalised(theirs.get_root().render())
+        assert "szMap.bindCard(" in page
+        ours, fg = build(GeoJsonLayer, show=show, group=LayerGroup, card=ProjectCard)
+        theirs, fg2 = build(folium.GeoJson, show=show, card=FoliumCard)
+        assert normalised(_get_feature_group_string(fg, ours)) == normalised(_get_feature_group_string(fg2, theirs))
 
 
 def normalised(text: str) -> str:
