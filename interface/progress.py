@@ -36,16 +36,18 @@ AUTH_KEY = "auth"
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(url: str, catalogue: tuple[tuple[str, tuple[str, ...]], ...]) -> Store:
-    """One store per database and server process (a failure is not cached, so a database that comes back is
-    used again)."""
-    return Store.open(url, catalogue=dict(catalogue))
+def _open_store(url: str, fingerprint: int, _catalogue: tuple[tuple[str, tuple[str, ...]], ...]) -> Store:
+    """One store per database, catalogue and server process (a failure is not cached, so a database that comes
+    back is used again). The catalogue is keyed by its Python hash: Streamlit's own hashing of every item cost
+    more on each rerun than the rest of reading progress."""
+    return Store.open(url, catalogue=dict(_catalogue))
 
 
 def progress_store(catalogue: Mapping[str, tuple[str, ...]]) -> tuple[Store | None, str | None]:
     """(store, None), or (None, one-line reason) when the database cannot be reached: the map stays read-only."""
+    items = tuple(sorted(catalogue.items()))
     try:
-        return _open_store(default_url(), tuple(sorted(catalogue.items()))), None
+        return _open_store(default_url(), hash(items), items), None
     except StoreUnavailable as exc:
         log.warning("progress database unavailable: %s", exc)
         return None, exc.reason

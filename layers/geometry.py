@@ -41,3 +41,19 @@ def display_geometry(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
                    for g, r in zip(projected, frame.loc[fuzzy, "radius_m"], strict=True)]
         geoms.loc[fuzzy] = gpd.GeoSeries(circles, crs=settings.METRIC_CRS, index=projected.index).to_crs(4326)
     return geoms
+
+
+def display_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """lon/lat bounds of what ``display_geometry`` draws, without building the circles (framing the result of a
+    filter change must be cheap): an estimate's circle reaches its radius north, south, east and west."""
+    located = frame[frame.geometry.notna()]
+    bounds = located.geometry.bounds.to_numpy(dtype=float)
+    fuzzy = (located["precision"].isin(FUZZY) & located["radius_m"].notna()).to_numpy()
+    if fuzzy.any():
+        radius = located["radius_m"].to_numpy(dtype=float, na_value=0.0)
+        lat = (bounds[:, 1] + bounds[:, 3]) / 2
+        dlat = np.where(fuzzy, radius / 111_320.0, 0.0)
+        dlon = np.where(fuzzy, radius / (111_320.0 * np.cos(np.radians(lat))), 0.0)
+        bounds = bounds + np.column_stack([-dlon, -dlat, dlon, dlat])
+    return (float(bounds[:, 0].min()), float(bounds[:, 1].min()), float(bounds[:, 2].max()),
+            float(bounds[:, 3].max()))

@@ -6,7 +6,7 @@ import math
 import geopandas as gpd
 
 import settings
-from layers.geometry import display_geometry
+from layers.geometry import display_bounds
 
 Bounds = tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max
 View = tuple[float, float, float]  # lat, lon, zoom
@@ -37,8 +37,7 @@ def view_of_items(frame: gpd.GeoDataFrame, width_px: int, height_px: int, max_zo
     located = frame[frame.geometry.notna()]
     if located.empty:
         return None
-    b = display_geometry(located).total_bounds
-    lat, lon, zoom = view_for((float(b[0]), float(b[1]), float(b[2]), float(b[3])), width_px, height_px)
+    lat, lon, zoom = view_for(display_bounds(located), width_px, height_px)
     return lat, lon, min(zoom, max_zoom) if max_zoom is not None else zoom
 
 

@@ -357,3 +357,14 @@ def test_the_assembled_map_has_an_offline_locator_and_opens_on_the_core_city():
 
 def static_text(name: str) -> str:
     return (settings.STATIC_DIR / name).read_text("utf-8")
+
+
+def test_display_bounds_are_the_bounds_of_what_is_drawn():
+    from layers.geometry import display_bounds
+
+    frame = catalogue_frame()
+    drawn = frame[frame.geometry.notna()]
+    for sub in (drawn, drawn[drawn["precision"].isin(["approximate", "zone"])], drawn.head(1)):
+        expected = display_geometry(sub).total_bounds
+        got = display_bounds(sub)
+        assert all(abs(a - b) < 2e-4 for a, b in zip(got, expected, strict=True)), (got, expected)  # ~20 m
