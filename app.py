@@ -370,10 +370,11 @@ def result_focus(sub: pd.DataFrame, state: filters.ViewState, where: DeltaGenera
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
     lang = state.lang
     sub = filters.apply(frame, state)
-    names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"], strict=True))
+    ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
+    names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
     # The search box and the keep-view switch share one row, leaving the map more of the screen.
     search_col, keep_col = st.columns([3, 1], vertical_alignment="bottom")
-    picked = search_col.selectbox(t("search", lang), [None, *frame["id"]], index=None, key="search_pick",
+    picked = search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
                                   format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
     if picked and st.session_state.get("search_done") != picked:
         st.session_state["search_done"] = picked
@@ -396,7 +397,7 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
                             start=st.session_state.get("map_start"))
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
     with right:
-        if state.item and state.item in set(frame["id"]):
+        if state.item and state.item in names:
             st.markdown(f"**{t('card', lang)}**")
             row = frame[frame["id"] == state.item].iloc[0]
             item_card(row, lang)
@@ -544,7 +545,8 @@ def quality() -> QualityFigures:
 def data_quality(frame: pd.DataFrame, lang: str) -> None:
     """How good the locations are: the share checked against an independent reference and the largest distances."""
     q = quality()
-    names = dict(zip(frame["id"], frame["name_zh"] + " " + frame["name_en"], strict=True))
+    ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
+    names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
     st.markdown(f"#### {t('about.quality', lang)}")
     st.markdown(t("about.quality.summary", lang, drawn=q.drawn, items=q.items, checked=q.checked,
                   share=100 * q.checked_share, refs=q.references))

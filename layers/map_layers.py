@@ -234,7 +234,9 @@ def project_layers(frame: gpd.GeoDataFrame, crs: CrsName, colour_by: str | None 
     # One pass over plain records (row-wise pandas access costs more than the rest of this put together)
     extra = [c for c in (*TRACKED_COLUMNS, colour_by) if c and c in drawn.columns and c not in FEATURE_COLUMNS]
     columns = FEATURE_COLUMNS + list(dict.fromkeys(extra))
-    records = drawn[columns].to_dict("records")
+    # Column by column (to_dict("records") walks Arrow-backed strings one value at a time)
+    by_column = [drawn[c].tolist() for c in columns]
+    records = [dict(zip(columns, values, strict=True)) for values in zip(*by_column, strict=True)]
     geoms = list(drawn.geometry)
     shapes = rounded(np.asarray(geoms, dtype=object)) if geoms else []
     by_category: dict[str, tuple[list[dict], list[dict]]] = {}

@@ -59,12 +59,12 @@ def outcome_label(key: str) -> tuple[str, str]:
 def with_progress(frame: pd.DataFrame, states: Mapping[str, Record], as_of: date) -> pd.DataFrame:
     """A copy of ``frame`` with the progress columns for the date (``states`` from ``Store.status_as_of``)."""
     out = frame.copy()
-    records = [states.get(i) for i in out["id"]]
+    records = [states.get(i) for i in out["id"].tolist()]  # tolist: iterating Arrow strings one by one is slow
     out["tracked_status"] = [r.status if r else NO_RECORD for r in records]
     out["tracked_as_of"] = [r.as_of.isoformat() if r else "" for r in records]
     out["tracked_record"] = [r.id if r else None for r in records]
     out["outcome"] = [assess(stage, r.status if r else None, as_of)
-                      for stage, r in zip(out["plan_stage"], records, strict=True)]
+                      for stage, r in zip(out["plan_stage"].tolist(), records, strict=True)]
     return out
 
 
