@@ -96,12 +96,24 @@
   /* Opens the selected item's card once the layer is on the map. */
   szMap.openCard = function (fg, cfg) {
     setTimeout(function () {
-      if (!fg._map || typeof szCard !== "function") { return; }
-      var small = fg._map.getSize().x < 500;  // on a phone, move the map so the whole card shows
-      L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small, keepInView: small })
+      var map = fg._map;
+      if (!map || typeof szCard !== "function") { return; }
+      function small() { var s = map.getSize(); return s.x < 500; }  // a phone: the map moves so the card shows
+      var popup = L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small(), keepInView: small() })
         .setLatLng(cfg.latlng)
         .setContent(szCard(cfg.props))
-        .openOn(fg._map);
+        .openOn(map);
+      // A slow page may still be laying out the map's frame when the card opens (at no size, or wide): once
+      // the map has its size and it is small, the card is moved on screen again.
+      function refit() {
+        if (!map.hasLayer(popup)) { map.off("resize", refit); return; }
+        if (small()) {
+          popup.options.autoPan = true;
+          popup.options.keepInView = true;
+          popup.update();
+        }
+      }
+      map.on("resize", refit);
     }, 0);
   };
 

@@ -147,6 +147,29 @@ def test_district_charts_are_drawn_in_the_plans_order_and_exports_are_labelled(a
     no_error_shown(page)
 
 
+MAP_STATE_JS = """() => {
+  const w = document.querySelector('.leaflet-popup-content-wrapper'), r = w && w.getBoundingClientRect();
+  const c = map_div.getCenter(), s = map_div.getSize();
+  return {card: r && [r.left, r.top, r.right, r.bottom].map(Math.round), window: [innerWidth, innerHeight],
+          map: [s.x, s.y], centre: [c.lat, c.lng], zoom: map_div.getZoom(),
+          cards: document.querySelectorAll('.leaflet-popup').length};
+}"""
+
+
+def wait_for_card_on_screen(frame, timeout: float = 30_000) -> None:
+    """Wait until the open card lies wholly inside the map's frame; on failure, say where map and card are."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        frame.wait_for_function(
+            "() => { const w = document.querySelector('.leaflet-popup-content-wrapper');"
+            " if (!w) return false; const r = w.getBoundingClientRect();"
+            " return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; }",
+            timeout=timeout, polling=250)
+    except PlaywrightTimeout:
+        raise AssertionError(f"the card is not on screen: {frame.evaluate(MAP_STATE_JS)}") from None
+
+
 def test_on_a_phone_the_card_fits_the_screen_and_the_legend_starts_folded(app_url, browser):
     from tests.browser.conftest import OfflinePage
 
@@ -162,10 +185,7 @@ def test_on_a_phone_the_card_fits_the_screen_and_the_legend_starts_folded(app_ur
         assert iframe["width"] <= 390
         popup = frame.locator(".leaflet-popup-content-wrapper").first
         # the card is placed (and the map panned to it) once the map has settled: wait for it to fit
-        folium_frame(page).wait_for_function(
-            "() => { const r = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();"
-            " return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; }",
-            timeout=30_000, polling=250)
+        wait_for_card_on_screen(folium_frame(page))
         box = popup.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         # The city inset moves on its own (when resized, folded or unfolded, which a slow page does at
@@ -244,3 +264,17 @@ def test_default_view_shows_the_core_city_large_with_shenshan_in_a_locator_and_n
     assert frame.locator(".map-legend details").evaluate("d => d.open") is True  # room for it here
     page.screenshot(path=str(SHOTS / "map-default-1400.png"))
     assert offline_page.external == []
+
+
+def test_a_card_opened_on_a_wide_window_stays_on_screen_when_the_window_narrows(app_url, offline_page):
+    """A phone's page may be laid out wide first (or a window narrowed, a tablet turned): the card moves on screen."""
+    page = offline_page.page
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(app_url + "/?item=qianhai-hub")
+    frame = map_frame(page)
+    frame.locator(".leaflet-popup-content .card").wait_for()
+    fr = folium_frame(page)
+    assert fr.evaluate("() => map_div.getSize().x") >= 500  # opened on a wide map: the map was not moved for it
+    page.set_viewport_size({"width": 380, "height": 844})
+    fr.wait_for_function("() => map_div.getSize().x < 500", timeout=60_000, polling=250)
+    wait_for_card_on_screen(fr)
