@@ -34,6 +34,8 @@ def wait_drawn(page, expected: dict[str, int]) -> None:
 
 def test_the_layers_menu_groups_categories_and_a_group_box_hides_and_shows_them(app_url, offline_page):
     page = offline_page.page
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(app_url + "/")
     frame = map_frame(page)
     fframe = folium_frame(page)
@@ -78,3 +80,20 @@ def test_the_layers_menu_groups_categories_and_a_group_box_hides_and_shows_them(
     fframe.wait_for_function(f"() => (({DRAWN_JS})().transport || 0) < {before['transport']}", polling=250)
     assert box.evaluate("b => b.indeterminate && !b.checked")
     assert fframe.evaluate(DRAWN_JS)["health"] == before["health"]
+
+    # A filter change replaces the project layers and the menu with them: one menu, listing what is drawn now.
+    box = page.get_by_label("名称筛选(中文或英文)")
+    box.fill("机场")
+    box.press("Enter")
+    # the new menu comes with the new layers (one script): wait for a menu without some of the seven groups
+    fframe.wait_for_function("() => { const names = document.querySelectorAll("
+                             "'.sz-layers .leaflet-control-layers-group-selector'); "
+                             f"return names.length > 0 && names.length < {len(CATEGORY_GROUPS)}; }}", polling=250)
+    expect(frame.locator(".sz-layers")).to_have_count(1)
+    drawn = fframe.evaluate(DRAWN_JS)
+    heads = [h.strip() for h in frame.locator(".sz-layers .leaflet-control-layers-group-name").all_text_contents()]
+    shown = {gid: int(h.rsplit("(", 1)[1].rstrip(")")) for gid, g in CATEGORY_GROUPS.items() for h in heads
+             if h.startswith(f"{g.zh} {g.en} (")}
+    assert shown == {g: n for g, n in drawn.items() if n}, (heads, drawn)
+    assert "transport" in shown
+    assert not [e for e in errors if "Error" in e], errors  # no script failed on the way (the menu's included)
