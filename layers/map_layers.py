@@ -228,7 +228,6 @@ class CategoryLayer(folium.FeatureGroup):
     def __init__(self, category: str, count: int) -> None:
         label = CATEGORIES[category]
         super().__init__(name=f"{label.zh} {label.en} ({count})", show=True)
-        self.category = category
         self.group = label.group  # read by the layers menu (layers.map_controls.menu_groups)
         self.count = count
 

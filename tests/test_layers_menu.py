@@ -83,3 +83,15 @@ def test_the_menu_is_what_streamlit_folium_replaces_and_loads_from_the_app():
         assert (settings.STATIC_DIR / url[len(settings.STATIC_URL) + 1:]).is_file(), url
     js = (settings.STATIC_DIR / "map_controls.js").read_text("utf-8")
     assert "groupCheckboxes: true" in js and "asHtml(e.label)" in js and "asHtml(g.label)" in js
+
+
+def test_the_vendored_files_are_the_ones_recorded():
+    """Every file listed in static/vendor/README.md has the checksum recorded there (and the menu's are listed)."""
+    import hashlib
+
+    vendor = settings.STATIC_DIR / "vendor"
+    rows = re.findall(r"\| `([^`|]+)` \| `([0-9a-f]{64})` \|", (vendor / "README.md").read_text("utf-8"))
+    assert {"leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.js",
+            "leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.css"} <= {f for f, _ in rows}
+    for name, digest in rows:
+        assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
