@@ -306,6 +306,7 @@
       control._layersLink.title = cfg.title;
       control._layersLink.setAttribute("aria-label", cfg.title);
       control._layersLink.setAttribute("role", "button");
+      L.DomEvent.on(control._layersLink, "focus", control._expand, control);  // open from the keyboard too
     }
     return control;
   };
