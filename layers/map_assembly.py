@@ -15,7 +15,7 @@ import geopandas as gpd
 
 from layers.basemaps import BASEMAPS
 from layers.filters import ViewState
-from layers.map_controls import ClickNear, Legend, Locator, PointScale, ViewSync
+from layers.map_controls import ClickNear, GroupedLayers, Legend, Locator, PointScale, ViewSync
 from layers.map_layers import (
     MapLabels,
     base_map,
@@ -125,4 +125,5 @@ def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *
     m = assemble_base(spec, labels) if base else folium.Map(tiles=None)
     layers = assemble_layers(frame, state, colour_by=colour_by, colours=colours)
     center = [focus[0], focus[1]] if focus is not None else None
-    return AssembledMap(m, layers, folium.LayerControl(collapsed=True), center, focus[2] if focus else None, spec)
+    control = GroupedLayers([(g, label) for g, _, label in legend_groups()])  # categories under their group
+    return AssembledMap(m, layers, control, center, focus[2] if focus else None, spec)

@@ -14,12 +14,14 @@ from collections.abc import Mapping, Sequence
 
 from branca.element import MacroElement, Template
 from folium.elements import JSCSSMixin
+from folium.map import Layer, LayerControl
 
 import settings
 from layers.geojson_layer import TextRendered
 
 CONTROLS_JS = ("map_controls_js", f"{settings.STATIC_URL}/map_controls.js")
 CARD_JS = ("card_js", f"{settings.STATIC_URL}/card.js")
+GROUPED_LAYERS = f"{settings.STATIC_URL}/vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol"
 VIEW_SYNC_JS = ("view_sync_js", f"{settings.STATIC_URL}/view_sync.js")
 
 
@@ -183,3 +185,63 @@ class ViewSync(JSCSSMixin, _Call):
         szViewSync({{ this._parent.get_name() }});
         {% endmacro %}
     """)
+
+
+def menu_groups(layers: Sequence[Layer], groups: Sequence[tuple[str, str]]) -> list[dict]:
+    """The layers menu: ``groups`` (id, label) in order, each with the layers that name it as their ``group``
+    (``i``: the layer's index in ``layers``) and the sum of their ``count``s in its label.
+
+    Groups with no layer are left out (a filter may empty them); layers of no listed group come last, under no
+    heading (the district-level badges hold items of every group).
+    """
+    listed: dict[str, list[tuple[int, Layer]]] = {gid: [] for gid, _ in groups}
+    other: list[tuple[int, Layer]] = []
+    for i, layer in enumerate(layers):
+        listed.get(str(getattr(layer, "group", "")), other).append((i, layer))
+    menu = []
+    for gid, label in groups:
+        if not listed[gid]:
+            continue
+        counts = [c for _, layer in listed[gid] if isinstance(c := getattr(layer, "count", None), int)]
+        total = f" ({sum(counts)})" if len(counts) == len(listed[gid]) else ""
+        menu.append({"id": gid, "label": label + total,
+                     "layers": [{"i": i, "label": layer.layer_name} for i, layer in listed[gid]]})
+    if other:
+        menu.append({"id": "", "label": "", "layers": [{"i": i, "label": layer.layer_name} for i, layer in other]})
+    return menu
+
+
+class GroupedLayers(JSCSSMixin, LayerControl):
+    """The layers menu with the project layers under their category group and a box per group
+    (Leaflet.groupedlayercontrol, served by the app; ``static/map_controls.js`` ``groupedLayers``).
+
+    A ``LayerControl`` (keeping its name) because streamlit-folium takes the map's layer control by that name,
+    removes it and draws it anew with each new set of project layers; like it, this lists the map's layers as
+    they are when it is rendered, after the project layers were added.
+    """
+
+    default_js = [("leaflet_groupedlayercontrol", f"{GROUPED_LAYERS}.js")]
+    default_css = [("leaflet_groupedlayercontrol_css", f"{GROUPED_LAYERS}.css")]
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = szMap.groupedLayers({{ this._parent.get_name() }}, {{ this.config_json }},
+            [{{ this.layer_names | join(", ") }}]);
+        {% endmacro %}
+    """)
+
+    def __init__(self, groups: Sequence[tuple[str, str]], collapsed: bool = True) -> None:
+        """``groups``: (id, label) per category group, in the order listed."""
+        super().__init__(collapsed=collapsed)
+        self.groups = list(groups)
+        self.collapsed = collapsed
+        self.config_json = "null"
+        self.layer_names: list[str] = []
+
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # folium's render returns nothing
+        parent = self._parent
+        layers = [item for item in (parent._children.values() if parent is not None else [])
+                  if isinstance(item, Layer) and item.control and item.overlay]
+        self.layer_names = [layer.get_name() for layer in layers]
+        self.config_json = script_json({"title": "图层 Layers", "collapsed": self.collapsed,
+                                        "groups": menu_groups(layers, self.groups)})
+        super().render(**kwargs)

@@ -222,6 +222,16 @@ FEATURE_COLUMNS = ["id", "name_zh", "name_en", "group", "category", "plan_stage"
 TRACKED_COLUMNS = ("tracked_status", "tracked_as_of", "outcome")
 
 
+class CategoryLayer(LayerGroup):
+    """The drawn items of one category: named with its count, and listed under its group in the layers menu."""
+
+    def __init__(self, category: str, count: int) -> None:
+        label = CATEGORIES[category]
+        super().__init__(name=f"{label.zh} {label.en} ({count})", show=True)
+        self.group = label.group  # read by the layers menu (layers.map_controls.menu_groups)
+        self.count = count
+
+
 def project_layers(frame: gpd.GeoDataFrame, crs: CrsName, colour_by: str | None = None,
                    colours: Mapping[str, str] | None = None) -> list[folium.FeatureGroup]:
     """One toggleable layer per category, holding the located items of the (filtered) frame.
@@ -248,11 +258,11 @@ def project_layers(frame: gpd.GeoDataFrame, crs: CrsName, colour_by: str | None 
         exact, fuzzy = by_category.setdefault(rec["category"], ([], []))
         (fuzzy if rec["precision"] in FUZZY else exact).append(feature)
     layers: list[folium.FeatureGroup] = []
-    for category, label in CATEGORIES.items():
+    for category in CATEGORIES:
         if category not in by_category:
             continue
         parts = by_category[category]
-        fg = LayerGroup(name=f"{label.zh} {label.en} ({len(parts[0]) + len(parts[1])})", show=True)
+        fg = CategoryLayer(category, len(parts[0]) + len(parts[1]))
         # Estimates travel as a point and a radius; Leaflet draws the circle of uncertainty (L.Circle,
         # in metres), so the browser gets a few bytes instead of a polygon per item.
         markers = (folium.CircleMarker(radius=7), folium.Circle(radius=1000))

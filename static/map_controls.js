@@ -248,6 +248,80 @@
     }, 0);
   };
 
+  /* The layers menu: the project layers under their category group (Leaflet.groupedlayercontrol, served
+     by the app), with a box per group that shows or hides all of its categories in one click.
+     The plugin writes names with innerHTML, so every name reaches it escaped and shows as text. Its group
+     boxes start unticked and never follow the category boxes: here a group's box is ticked when all its
+     categories are drawn, half-ticked when some are, and clear when none are. */
+  var GroupedLayers = null;
+  function groupedLayersClass() {
+    if (!GroupedLayers) {
+      var base = L.Control.GroupedLayers.prototype;
+      GroupedLayers = L.Control.GroupedLayers.extend({
+        onRemove: function (map) {  // replaced on every filter change: leave no handler behind
+          base.onRemove.call(this, map);
+          map.off("click", this._collapse, this);
+        },
+        _update: function () {  // the plugin rebuilds the whole list on every change of its layers
+          base._update.call(this);
+          if (!this._form) { return; }
+          var ids = this.options.groupIds || {};
+          var boxes = this._form.querySelectorAll(".leaflet-control-layers-group-selector");
+          for (var i = 0; i < boxes.length; i++) {
+            boxes[i].setAttribute("data-group", ids[this._groupList[boxes[i].groupID]] || "");
+          }
+          this._syncGroups();
+        },
+        _onInputClick: function () { base._onInputClick.call(this); this._syncGroups(); },
+        _onGroupInputClick: function () { base._onGroupInputClick.call(this); this.legend._syncGroups(); },
+        _syncGroups: function () {
+          if (!this._form || !this._map) { return; }
+          var inputs = this._form.getElementsByTagName("input");
+          var shown = {}, total = {};
+          for (var i = 0; i < inputs.length; i++) {
+            var input = inputs[i];
+            if (input.className !== "leaflet-control-layers-selector") { continue; }
+            var obj = this._getLayer(input.layerId);
+            total[input.groupID] = (total[input.groupID] || 0) + 1;
+            if (obj && this._map.hasLayer(obj.layer)) { shown[input.groupID] = (shown[input.groupID] || 0) + 1; }
+          }
+          var boxes = this._form.querySelectorAll(".leaflet-control-layers-group-selector");
+          for (var j = 0; j < boxes.length; j++) {
+            var on = shown[boxes[j].groupID] || 0, all = total[boxes[j].groupID] || 0;
+            boxes[j].checked = all > 0 && on === all;
+            boxes[j].indeterminate = on > 0 && on < all;
+          }
+        }
+      });
+    }
+    return GroupedLayers;
+  }
+
+  function asHtml(text) {  // text escaped for a plugin that inserts it with innerHTML
+    return el("span", null, text).innerHTML;
+  }
+
+  szMap.groupedLayers = function (map, cfg, layers) {
+    var grouped = {}, ids = {};
+    cfg.groups.forEach(function (g) {
+      var entries = {};
+      g.layers.forEach(function (e) { entries[asHtml(e.label)] = layers[e.i]; });
+      grouped[asHtml(g.label)] = entries;
+      ids[asHtml(g.label)] = g.id;
+    });
+    var Control = groupedLayersClass();
+    var control = new Control(null, grouped, {
+      collapsed: cfg.collapsed, groupCheckboxes: true, position: "topright", groupIds: ids
+    }).addTo(map);
+    control._container.classList.add("sz-layers");
+    if (control._layersLink) {
+      control._layersLink.title = cfg.title;
+      control._layersLink.setAttribute("aria-label", cfg.title);
+      control._layersLink.setAttribute("role", "button");
+      L.DomEvent.on(control._layersLink, "focus", control._expand, control);  // open from the keyboard too
+    }
+    return control;
+  };
 
   /* Presentation (big screen): larger text (static/map.css), the map as tall as the screen allows, and
      the wheel zooms only once the presenter has clicked into the map (no accidental zoom while scrolling). */
