@@ -1,0 +1,83 @@
+"""The English interface names parts and chapters in English (marked as translations), and the About page is in
+English (AppTest)."""
+from __future__ import annotations
+
+import json
+import re
+
+from layers.locate import catalogue_frame, items_by_paragraph
+from plan_text import load_plan
+from plan_text.headings import load_headings
+from tests.conftest import start_app
+
+TIMEOUT = 90
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def shown(markdown: str) -> str:
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def cited_paragraph() -> tuple[str, tuple[str, ...]]:
+    """A paragraph cited by a few items (the plan view lists them)."""
+    cites = items_by_paragraph(catalogue_frame())
+    return next((p, ids) for p, ids in sorted(cites.items()) if 2 <= len(ids) <= 4)
+
+
+def test_english_filters_offer_every_part_and_chapter_by_its_english_title():
+    at = start_app(TIMEOUT, lang="en")
+    titles = load_headings()
+    parts = at.multiselect(key="f_parts__en").options
+    chapters = at.multiselect(key="f_chapters__en").options
+    assert len(parts) == len(load_plan().parts) and len(chapters) == len(load_plan().chapters)
+    for n, (_zh, en) in titles.parts.items():
+        assert any(o.startswith(f"Part {n}: {en} (") for o in parts), n
+    for n, (_zh, en) in titles.chapters.items():
+        assert any(o.startswith(f"Chapter {n}: {en} (") for o in chapters), n
+    # Chinese keeps the plan's own titles
+    at = start_app(TIMEOUT)
+    assert "第六章 提升城市功能品质和综合承载力 (" in " ".join(at.multiselect(key="f_chapters__zh").options)
+
+
+def test_english_plan_view_shows_titles_citations_and_precision_in_english():
+    para, ids = cited_paragraph()
+    p = load_plan().get(para)
+    assert p.chapter_no is not None
+    at = start_app(TIMEOUT, view="plan", para=para, lang="en")
+    part_box, chapter_box = at.selectbox[0], at.selectbox[1]
+    assert part_box.value == p.part_no and chapter_box.value == p.chapter_no
+    assert all(o.startswith("Part ") for o in part_box.options)
+    assert all(o.startswith("Chapter ") for o in chapter_box.options)
+    captions = [shown(c.value) for c in at.caption]
+    assert load_headings().chapter(p.chapter_no, "en") in " ".join(captions)  # the citation names its chapter
+    assert any("translations" in c for c in captions)  # and says the English titles are translated
+    assert any(shown(m.value).startswith(f"**{p.citation_en}**") for m in at.markdown)
+    from layers.schema import PRECISIONS
+    english_grades = {v.en for v in PRECISIONS.values()}
+    rows = [shown(m.value) for m in at.markdown if m.value.startswith("- **")]
+    assert len(rows) == len(ids)
+    assert all(row.rsplit(" · ", 1)[1] in english_grades for row in rows)
+
+
+def test_english_district_chart_names_chapters_in_english():
+    at = start_app(TIMEOUT, view="district", district="futian", lang="en")
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    labels = spec["encoding"]["y"]["sort"]
+    assert labels and all(label.startswith("Ch. ") and not CJK.search(label) for label in labels)
+    assert "Ch. 6 Raising the city's functions, quality and overall carrying capacity" in labels
+
+
+def test_about_page_is_in_english_and_says_the_titles_are_translations():
+    at = start_app(TIMEOUT, view="about", lang="en")
+    headings = [shown(m.value) for m in at.markdown if m.value.startswith("#")]
+    assert headings and not any(CJK.search(h) for h in headings), headings
+    sources = next(shown(m.value) for m in at.markdown if "headings_en.yaml" in m.value)
+    assert "translations" in sources and "**Plan**" in sources
+    assert not CJK.search(re.sub(r"《[^》]*》", "", sources))  # only the plan's Chinese title, quoted
+    for table in [*at.table, *at.dataframe]:
+        columns = [str(c) for c in table.value.columns]
+        assert not any(CJK.search(c) for c in columns), columns
+    precision = at.table[0].value
+    assert list(precision.columns)[0] == "Precision" and "Exact feature" in set(precision.iloc[:, 0])
+    at = start_app(TIMEOUT, view="about")  # Chinese first in Chinese
+    assert list(at.table[0].value.columns)[0] == "精度"
