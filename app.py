@@ -515,11 +515,15 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
             st.caption(t("plan.none_cited", lang))
             return
         st.markdown(f"**{t('plan.cited', lang)}** ({len(ids)})")
+        st.caption(t("plan.cited.hint", lang))
         sub = frame[frame["id"].isin(ids)]
         for _, row in sub.iterrows():
             prec = PRECISIONS[row["precision"]]
             names = (row["name_zh"], row["name_en"]) if lang == "zh" else (row["name_en"], row["name_zh"])
-            st.markdown(f"- **{md_text(names[0])}** {md_text(names[1])} · {prec.zh if lang == 'zh' else prec.en}")
+            # A button's label is Markdown: the names from the catalogue go in escaped, shown as text.
+            st.button(md_text(f"{names[0]} {names[1]} · {prec.zh if lang == 'zh' else prec.en}"),
+                      key=f"cite_{para.id}_{row['id']}", on_click=select_on_map, args=(str(row["id"]),),
+                      type="tertiary")
     with right:
         focus = view_of_items(sub, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)
@@ -535,6 +539,13 @@ def heading_line(para, titles: Headings, lang: str) -> str:
     bits = ([titles.part(para.part_no, lang)] if para.part_no else []) + (
         [titles.chapter(para.chapter_no, lang)] if para.chapter_no else [])
     return " · ".join(bits)
+
+
+def select_on_map(item_id: str) -> None:
+    """A cited item chosen in the plan view: the map view with that item selected (its card open); the
+    filters stay as they are."""
+    st.session_state["view"] = "map"
+    st.session_state["item"] = item_id
 
 
 def about_view(frame: pd.DataFrame, lang: str) -> None:

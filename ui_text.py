@@ -67,6 +67,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.part": ("篇", "Part"),
     "plan.chapter": ("章", "Chapter"),
     "plan.cited": ("引用本段的地图项目", "Map items citing this paragraph"),
+    "plan.cited.hint": ("点击项目,在地图上选中并打开其卡片(保留当前筛选)。",
+                        "Click an item to select it on the map with its card open (the filters stay as they are)."),
     "plan.titles_translated": ("篇、章的英文标题为本项目译文;规划原文只有中文标题。",
                                "English part and chapter titles are translations; the plan's own titles are Chinese."),
     "plan.none_cited": ("本段没有地图项目引用。", "No map item cites this paragraph."),

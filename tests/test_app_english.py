@@ -1,9 +1,12 @@
-"""The English interface names parts and chapters in English (marked as translations), and the About page is in
-English (AppTest)."""
+"""The English interface names parts and chapters in English (marked as translations), the About page is in
+English, and the plan view's cited items select them on the map (AppTest)."""
 from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qs, urlsplit
+
+from streamlit.testing.v1 import AppTest
 
 from layers.locate import catalogue_frame, items_by_paragraph
 from plan_text import load_plan
@@ -52,11 +55,11 @@ def test_english_plan_view_shows_titles_citations_and_precision_in_english():
     assert load_headings().chapter(p.chapter_no, "en") in " ".join(captions)  # the citation names its chapter
     assert any("translations" in c for c in captions)  # and says the English titles are translated
     assert any(shown(m.value).startswith(f"**{p.citation_en}**") for m in at.markdown)
+    labels = [b.label for b in at.button if (b.key or "").startswith(f"cite_{para}_")]
+    assert len(labels) == len(ids)
     from layers.schema import PRECISIONS
     english_grades = {v.en for v in PRECISIONS.values()}
-    rows = [shown(m.value) for m in at.markdown if m.value.startswith("- **")]
-    assert len(rows) == len(ids)
-    assert all(row.rsplit(" · ", 1)[1] in english_grades for row in rows)
+    assert all(shown(label).rsplit(" · ", 1)[1] in english_grades for label in labels)
 
 
 def test_english_district_chart_names_chapters_in_english():
@@ -81,3 +84,28 @@ def test_about_page_is_in_english_and_says_the_titles_are_translations():
     assert list(precision.columns)[0] == "Precision" and "Exact feature" in set(precision.iloc[:, 0])
     at = start_app(TIMEOUT, view="about")  # Chinese first in Chinese
     assert list(at.table[0].value.columns)[0] == "精度"
+
+
+def click_cited_item(at: AppTest, para: str, item: str) -> AppTest:
+    at.button(key=f"cite_{para}_{item}").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_cited_item_in_the_plan_view_selects_it_on_the_map_and_keeps_the_filters():
+    para, ids = cited_paragraph()
+    item = ids[-1]
+    row = catalogue_frame().set_index("id").loc[item]
+    at = start_app(TIMEOUT, view="plan", para=para, cat=str(row["category"]), lang="en")
+    labels = [b.label for b in at.button if b.key == f"cite_{para}_{item}"]
+    assert shown(labels[0]).startswith(f"{row['name_en']} {row['name_zh']}")  # a control named by the item
+    at = click_cited_item(at, para, item)
+    assert at.session_state["view"] == "map" and at.session_state["item"] == item
+    assert at.session_state["f_categories"] == [row["category"]]  # the other filters stay
+    body = shown("\n".join(m.value for m in at.markdown))
+    assert "**Project card**" in body and row["name_zh"] in body  # the card beside the map is open
+    link = next(c.value for c in at.caption if c.value.startswith("Link to this view")).split("`")[1]
+    query = parse_qs(urlsplit(link).query)
+    assert query.get("view", ["map"]) == ["map"] and query["item"] == [item]  # the map is the default view
+    assert query["cat"] == [row["category"]]
