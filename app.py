@@ -23,7 +23,7 @@ from district_profiles import DistrictProfile, load_profiles
 from fileio import DataError
 from geo.boundaries import district_problems, load_districts
 from geo.export import district_frame
-from interface import briefing, progress
+from interface import briefing, progress, share_link
 from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes, to_gpkg_bytes
@@ -681,6 +681,7 @@ def main() -> None:
         base = (st.context.url or "").split("?")[0].rstrip("/") + "/"
         link = base + ("?" + urlencode(query) if query else "")
         st.caption(f"{t('link', lang)}:  \n`{link}`")
+        share_link.copy_link_button(link, lang)
 
 
 main()

@@ -1,5 +1,5 @@
 """The English interface names parts and chapters in English (marked as translations), the About page is in
-English, and the plan view's cited items select them on the map (AppTest)."""
+English, and the plan view's cited items and the shareable link can be acted on (AppTest)."""
 from __future__ import annotations
 
 import json
@@ -109,3 +109,18 @@ def test_a_cited_item_in_the_plan_view_selects_it_on_the_map_and_keeps_the_filte
     query = parse_qs(urlsplit(link).query)
     assert query.get("view", ["map"]) == ["map"] and query["item"] == [item]  # the map is the default view
     assert query["cat"] == [row["category"]]
+
+
+def test_the_shareable_link_has_a_copy_button_that_copies_that_link():
+    at = start_app(TIMEOUT, view="plan", para="ch06-s01-p03", lang="en")
+    link = next(c.value for c in at.caption if c.value.startswith("Link to this view")).split("`")[1]
+    frames = [e for e in at.get("iframe") if "Copy link" in e.proto.srcdoc]
+    assert len(frames) == 1
+    doc = frames[0].proto.srcdoc
+    found = re.search(r"var cfg = (\{.*?\});", doc)
+    assert found is not None
+    config = json.loads(found.group(1))
+    assert config["link"] == link and "para=ch06-s01-p03" in link
+    assert "navigator.clipboard" in doc and 'execCommand("copy")' in doc  # works offline, on http too
+    at = start_app(TIMEOUT, lang="zh")
+    assert any("复制链接" in e.proto.srcdoc for e in at.get("iframe"))
