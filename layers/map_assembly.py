@@ -15,7 +15,7 @@ import geopandas as gpd
 
 from layers.basemaps import BASEMAPS
 from layers.filters import ViewState
-from layers.map_controls import ClickNear, Legend, Locator, PointScale, ViewSync
+from layers.map_controls import ClickNear, Legend, Locator, PointScale, TileNotice, ViewSync
 from layers.map_layers import (
     MapLabels,
     base_map,
@@ -58,6 +58,7 @@ def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *
         ViewSync().add_to(m)
     PointScale().add_to(m)
     ClickNear().add_to(m)
+    TileNotice().add_to(m)
     districts = district_layer(crs, state.district).add_to(m)
     Locator(center=(22.71, 114.48), zoom=7).add_to(districts)  # the whole city, Shenshan included
     district_labels(crs, labels.district_names).add_to(m)

@@ -1,4 +1,4 @@
-"""The plan view's cited items select them on the map: in a real browser."""
+"""The plan view's cited items select them on the map, and a basemap that cannot load says so: in a real browser."""
 from __future__ import annotations
 
 import re
@@ -7,6 +7,36 @@ from layers.locate import catalogue_frame, items_by_paragraph
 from tests.browser.conftest import map_frame
 
 DRAWN = {"exact", "proxy", "approximate", "zone", "schematic"}
+
+
+def folium_frame(page):
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
+def test_basemap_tiles_that_fail_offline_are_reported_once_in_the_map(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?lang=en")
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for(state="attached")
+    assert frame.locator(".map-tile-notice").count() == 0  # no basemap, nothing to fail
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Basemap").click()
+    page.get_by_role("option", name="OpenStreetMap").click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('basemap') === 'osm'",
+                           timeout=60_000, polling=250)
+    notice = map_frame(page).locator(".map-tile-notice")
+    notice.wait_for(timeout=60_000)
+    text = notice.inner_text()
+    assert "Basemap tiles could not be loaded" in text and "底图瓦片无法加载" in text
+    # More failing tiles (zooming in asks for new ones) do not add more notices.
+    folium_frame(page).evaluate("""() => {
+      window.szTileErrors = 0;
+      map_div.eachLayer(l => { if (l instanceof L.TileLayer) { l.on('tileerror', () => window.szTileErrors++); } });
+      map_div.setZoom(map_div.getZoom() + 1);
+    }""")
+    folium_frame(page).wait_for_function("() => window.szTileErrors >= 2", polling=250, timeout=60_000)
+    assert map_frame(page).locator(".map-tile-notice").count() == 1
+    assert any("tile.openstreetmap.org" in u for u in offline_page.external)
 
 
 def test_an_item_cited_in_the_plan_view_opens_on_the_map_with_its_card(app_url, offline_page):
