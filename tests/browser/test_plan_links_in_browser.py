@@ -56,3 +56,25 @@ def test_an_item_cited_in_the_plan_view_opens_on_the_map_with_its_card(app_url, 
     card = map_frame(page).locator(".leaflet-popup-content .card", has_text=str(row["name_zh"]))
     card.wait_for(timeout=60_000)
     page.get_by_text("Project card", exact=True).wait_for()
+
+
+def test_copy_link_puts_the_shareable_link_on_the_clipboard(app_url, browser):
+    from tests.browser.conftest import OfflinePage
+
+    offline = OfflinePage(browser)
+    try:
+        offline.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+        page = offline.page
+        page.goto(app_url + "/?view=plan&para=ch06-s01-p03&lang=en")
+        caption = page.locator("[data-testid='stSidebar']").get_by_text("Link to this view", exact=False)
+        caption.wait_for(timeout=60_000)
+        link = page.locator("[data-testid='stSidebar'] code").filter(has_text="para=ch06-s01-p03").first
+        link.wait_for(timeout=60_000)
+        shown_link = link.inner_text().strip()
+        copier = page.frame_locator("[data-testid='stSidebar'] iframe").first
+        copier.get_by_role("button", name="Copy link").click()
+        copier.get_by_text("Copied", exact=True).wait_for(timeout=20_000)
+        assert page.evaluate("() => navigator.clipboard.readText()") == shown_link
+        assert "view=plan" in shown_link and "para=ch06-s01-p03" in shown_link
+    finally:
+        offline.close()
