@@ -234,11 +234,20 @@ def item_card(row: pd.Series, lang: str) -> None:
         f"- **{t('card.category', lang)}**: {cat.zh} {cat.en}\n"
         f"- **{t('card.wording', lang)}**: “{md_text(row['stage_phrase'])}” → {stage.zh} {stage.en}\n"
         f"- **{t('card.quote', lang)}**: “{md_text(row['quote'])}”\n"
-        f"- **{t('card.source', lang)}**: [{md_text(row['citation'])}]({plan_link(row['paragraph_id'])})\n"
+        f"- **{t('card.source', lang)}**: {card_source(row, lang)}\n"
         f"- **{t('card.districts', lang)}**: {districts}\n"
         f"- **{t('card.precision', lang)}**: {prec.zh} {prec.en} ({prec.meaning})\n"
         f"- **{t('card.location_source', lang)}**: {md_text(row['location_source'])}"
     )
+
+
+def card_source(row: pd.Series, lang: str) -> str:
+    """The item's paragraph as a link; in English its citation and the chapter's translated title."""
+    link = plan_link(row["paragraph_id"])
+    if lang == "zh":
+        return f"[{md_text(row['citation'])}]({link})"
+    para = data()[1].get(row["paragraph_id"])
+    return f"[{md_text(para.citation_en)}]({link}) · {md_text(heading_line(para, load_headings(), lang))}"
 
 
 def plan_link(paragraph_id: str) -> str:

@@ -124,3 +124,15 @@ def test_the_shareable_link_has_a_copy_button_that_copies_that_link():
     assert "navigator.clipboard" in doc and 'execCommand("copy")' in doc  # works offline, on http too
     at = start_app(TIMEOUT, lang="zh")
     assert any("复制链接" in e.proto.srcdoc for e in at.get("iframe"))
+
+
+def test_english_item_card_cites_its_paragraph_in_english_with_the_chapter_title():
+    row = catalogue_frame().set_index("id").loc["xili-hub"]
+    para = load_plan().get(row["paragraph_id"])
+    assert para.chapter_no is not None
+    at = start_app(TIMEOUT, item="xili-hub", lang="en")
+    card = shown("\n".join(m.value for m in at.markdown))
+    assert f"[{para.citation_en}](?view=plan&para={para.id})" in card
+    assert load_headings().chapter(para.chapter_no, "en") in card
+    at = start_app(TIMEOUT, item="xili-hub")
+    assert f"[{para.citation_zh}](?view=plan&para={para.id})" in shown("\n".join(m.value for m in at.markdown))
