@@ -529,10 +529,11 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
         for _, row in sub.iterrows():
             prec = PRECISIONS[row["precision"]]
             names = (row["name_zh"], row["name_en"]) if lang == "zh" else (row["name_en"], row["name_zh"])
-            # A button's label is Markdown: the names from the catalogue go in escaped, shown as text.
-            st.button(md_text(f"{names[0]} {names[1]} · {prec.zh if lang == 'zh' else prec.en}"),
-                      key=f"cite_{para.id}_{row['id']}", on_click=select_on_map, args=(str(row["id"]),),
-                      type="tertiary")
+            # A button's label is Markdown: the names from the catalogue go in escaped, shown as text. The label
+            # is one line (a long one is cut short), so the other name and the precision go beneath it.
+            st.button(md_text(names[0]), key=f"cite_{para.id}_{row['id']}", on_click=select_on_map,
+                      args=(str(row["id"]),))
+            st.caption(md_text(f"{names[1]} · {prec.zh if lang == 'zh' else prec.en}"))
     with right:
         focus = view_of_items(sub, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)

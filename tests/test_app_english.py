@@ -55,11 +55,12 @@ def test_english_plan_view_shows_titles_citations_and_precision_in_english():
     assert load_headings().chapter(p.chapter_no, "en") in " ".join(captions)  # the citation names its chapter
     assert any("translations" in c for c in captions)  # and says the English titles are translated
     assert any(shown(m.value).startswith(f"**{p.citation_en}**") for m in at.markdown)
-    labels = [b.label for b in at.button if (b.key or "").startswith(f"cite_{para}_")]
-    assert len(labels) == len(ids)
+    labels = [shown(b.label) for b in at.button if (b.key or "").startswith(f"cite_{para}_")]
+    frame = catalogue_frame().set_index("id")
+    assert sorted(labels) == sorted(frame.loc[list(ids), "name_en"])  # each item a button, named in English
     from layers.schema import PRECISIONS
-    english_grades = {v.en for v in PRECISIONS.values()}
-    assert all(shown(label).rsplit(" · ", 1)[1] in english_grades for label in labels)
+    for i in ids:  # beneath each: its Chinese name and its precision in English
+        assert f"{frame.loc[i, 'name_zh']} · {PRECISIONS[frame.loc[i, 'precision']].en}" in captions
 
 
 def test_english_district_chart_names_chapters_in_english():
@@ -99,7 +100,7 @@ def test_a_cited_item_in_the_plan_view_selects_it_on_the_map_and_keeps_the_filte
     row = catalogue_frame().set_index("id").loc[item]
     at = start_app(TIMEOUT, view="plan", para=para, cat=str(row["category"]), lang="en")
     labels = [b.label for b in at.button if b.key == f"cite_{para}_{item}"]
-    assert shown(labels[0]).startswith(f"{row['name_en']} {row['name_zh']}")  # a control named by the item
+    assert shown(labels[0]) == row["name_en"]  # a control named by the item
     at = click_cited_item(at, para, item)
     assert at.session_state["view"] == "map" and at.session_state["item"] == item
     assert at.session_state["f_categories"] == [row["category"]]  # the other filters stay
