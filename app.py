@@ -22,12 +22,12 @@ from district_profiles import DistrictProfile, load_profiles
 from fileio import DataError
 from geo.boundaries import district_problems, load_districts
 from geo.export import district_frame
-from interface import briefing, progress
+from interface import briefing, progress, share_link
 from interface.map_component import draw_map
 from layers import filters
 from layers.basemaps import BASEMAPS
 from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes, to_gpkg_bytes
-from layers.filter_table import FILTERS, FilterContext, FilterField
+from layers.filter_table import FILTERS, Bilingual, FilterContext, FilterField
 from layers.filter_table import filter_context as make_filter_context
 from layers.locate import catalogue_frame, items_by_paragraph
 from layers.map_assembly import assemble_map
@@ -36,6 +36,7 @@ from layers.references import QualityFigures, quality_figures
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from layers.viewport import View, view_for, view_of_items, view_of_result
 from plan_text import PlanIndex, load_plan
+from plan_text.headings import Headings, load_headings
 from plan_text.index import to_cn_numeral
 from tracking import Store, User
 from tracking.frame import OUTCOME_COLOURS, STATUS_COLOURS, outcome_label, tracked_label, with_progress
@@ -233,11 +234,20 @@ def item_card(row: pd.Series, lang: str) -> None:
         f"- **{t('card.category', lang)}**: {cat.zh} {cat.en}\n"
         f"- **{t('card.wording', lang)}**: “{md_text(row['stage_phrase'])}” → {stage.zh} {stage.en}\n"
         f"- **{t('card.quote', lang)}**: “{md_text(row['quote'])}”\n"
-        f"- **{t('card.source', lang)}**: [{md_text(row['citation'])}]({plan_link(row['paragraph_id'])})\n"
+        f"- **{t('card.source', lang)}**: {card_source(row, lang)}\n"
         f"- **{t('card.districts', lang)}**: {districts}\n"
         f"- **{t('card.precision', lang)}**: {prec.zh} {prec.en} ({prec.meaning})\n"
         f"- **{t('card.location_source', lang)}**: {md_text(row['location_source'])}"
     )
+
+
+def card_source(row: pd.Series, lang: str) -> str:
+    """The item's paragraph as a link; in English its citation and the chapter's translated title."""
+    link = plan_link(row["paragraph_id"])
+    if lang == "zh":
+        return f"[{md_text(row['citation'])}]({link})"
+    para = data()[1].get(row["paragraph_id"])
+    return f"[{md_text(para.citation_en)}]({link}) · {md_text(heading_line(para, load_headings(), lang))}"
 
 
 def plan_link(paragraph_id: str) -> str:
@@ -446,7 +456,7 @@ def district_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: Prog
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('district.by_chapter', lang)}**")
-        st.altair_chart(ordered_bar_chart(filters.chapter_counts(sub)))  # the plan's order
+        st.altair_chart(ordered_bar_chart(filters.chapter_counts(sub, lang, load_headings())))  # the plan's order
     with c2:
         st.markdown(f"**{t('district.by_stage', lang)}**")
         st.altair_chart(ordered_bar_chart(filters.stage_counts(sub)))  # from study to upgrade
@@ -464,15 +474,16 @@ def plan_view(frame: pd.DataFrame, state: filters.ViewState, plan) -> None:
     current = plan.get(para_id) if para_id else None
     parts = sorted(plan.parts)
     part_default = current.part_no if current and current.part_no else parts[0]
+    titles = load_headings()
     part = st.selectbox(t("plan.part", lang), parts, index=parts.index(part_default),
-                        format_func=lambda n: f"第{to_cn_numeral(n)}篇 {plan.parts[n]}",
-                        key=f"plan_part_{para_id}")
+                        format_func=lambda n: titles.part(n, lang), key=f"plan_part_{para_id}__{lang}")
     chapters = [c for c, (p, _) in sorted(plan.chapters.items()) if p == part]
     ch_default = (current.chapter_no if current and current.chapter_no in chapters
                   else (chapters[0] if chapters else None))
     chapter = st.selectbox(t("plan.chapter", lang), chapters, index=chapters.index(ch_default) if chapters else 0,
-                           format_func=lambda c: f"第{to_cn_numeral(c)}章 {plan.chapters[c][1]}",
-                           key=f"plan_ch_{para_id}")
+                           format_func=lambda c: titles.chapter(c, lang), key=f"plan_ch_{para_id}__{lang}")
+    if lang != "zh":
+        st.caption(t("plan.titles_translated", lang))
     cites = citing_items()
     profile_cites = {p.positioning.paragraph_id: p for p in load_profiles().values()}
     if current is not None:
@@ -502,7 +513,10 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
     lang = state.lang
     left, right = st.columns([1.2, 1.6])
     with left:
-        st.markdown(f"**{md_text(para.citation_zh)}**  \n{md_text(para.citation_en)}")
+        first, second = (para.citation_zh, para.citation_en) if lang == "zh" else (para.citation_en, para.citation_zh)
+        st.markdown(f"**{md_text(first)}**  \n{md_text(second)}")
+        if lang != "zh":
+            st.caption(md_text(heading_line(para, load_headings(), lang)))
         st.info(md_text(para.text))
         if profile is not None:
             st.markdown(f"**{t('plan.districts', lang)}**: {md_text(profile.name_zh)} {md_text(profile.name_en)}")
@@ -510,27 +524,55 @@ def paragraph_focus(frame: pd.DataFrame, state: filters.ViewState, para, ids: li
             st.caption(t("plan.none_cited", lang))
             return
         st.markdown(f"**{t('plan.cited', lang)}** ({len(ids)})")
+        st.caption(t("plan.cited.hint", lang))
         sub = frame[frame["id"].isin(ids)]
         for _, row in sub.iterrows():
-            st.markdown(f"- **{md_text(row['name_zh'])}** {md_text(row['name_en'])} · "
-                        f"{PRECISIONS[row['precision']].zh} {PRECISIONS[row['precision']].en}")
+            prec = PRECISIONS[row["precision"]]
+            names = (row["name_zh"], row["name_en"]) if lang == "zh" else (row["name_en"], row["name_zh"])
+            # A button's label is Markdown: the names from the catalogue go in escaped, shown as text. The label
+            # is one line (a long one is cut short), so the other name and the precision go beneath it.
+            st.button(md_text(names[0]), key=f"cite_{para.id}_{row['id']}", on_click=select_on_map,
+                      args=(str(row["id"]),))
+            st.caption(md_text(f"{names[1]} · {prec.zh if lang == 'zh' else prec.en}"))
     with right:
         focus = view_of_items(sub, 480, 420, max_zoom=settings.PARAGRAPH_MAP_MAX_ZOOM)
         render_map(sub, state, None, key=f"plan_map_{para.id}", height=420, start=focus, legend_open=False)
 
 
+def both(label: Bilingual, lang: str) -> str:
+    """A vocabulary label in the interface language first, the other alongside."""
+    return f"{label.zh} {label.en}" if lang == "zh" else f"{label.en} {label.zh}"
+
+
+def heading_line(para, titles: Headings, lang: str) -> str:
+    """The part and chapter a paragraph stands in, by title (in English: the translated titles)."""
+    bits = ([titles.part(para.part_no, lang)] if para.part_no else []) + (
+        [titles.chapter(para.chapter_no, lang)] if para.chapter_no else [])
+    return " · ".join(bits)
+
+
+def select_on_map(item_id: str) -> None:
+    """A cited item chosen in the plan view: the map view with that item selected (its card open); the
+    filters stay as they are."""
+    st.session_state["view"] = "map"
+    st.session_state["item"] = item_id
+
+
 def about_view(frame: pd.DataFrame, lang: str) -> None:
     st.markdown(f"### {t('view.about', lang)}")
     briefing.handout_button(frame, None, lang, today_shenzhen())
-    st.markdown(t("about.sources", lang, title=settings.PLAN_TITLE_ZH, osm=settings.OSM_ATTRIBUTION))
+    st.markdown(t("about.sources", lang, title_zh=settings.PLAN_TITLE_ZH, title_en=settings.PLAN_TITLE_EN,
+                  osm=settings.OSM_ATTRIBUTION))
     st.markdown(f"#### {t('about.precision', lang)}")
     counts = filters.counts_by(frame, "precision")
-    st.table(pd.DataFrame([{t("about.col.precision_zh", lang): v.zh, t("about.col.precision_en", lang): v.en,
+    # The interface language's term first, the other language's beside it.
+    zh_col, en_col = t("about.col.precision_zh", lang), t("about.col.precision_en", lang)
+    st.table(pd.DataFrame([{**({zh_col: v.zh, en_col: v.en} if lang == "zh" else {en_col: v.en, zh_col: v.zh}),
                             t("about.col.meaning", lang): v.meaning, t("about.col.items", lang): counts.get(k, 0)}
                            for k, v in PRECISIONS.items()]))
     st.markdown(f"#### {t('about.layers', lang)}")
-    st.table(pd.DataFrame([{t("about.col.group", lang): f"{CATEGORY_GROUPS[c.group].zh} {CATEGORY_GROUPS[c.group].en}",
-                            t("about.col.category", lang): f"{c.zh} {c.en}",
+    st.table(pd.DataFrame([{t("about.col.group", lang): both(CATEGORY_GROUPS[c.group], lang),
+                            t("about.col.category", lang): both(c, lang),
                             t("about.col.items", lang): int((frame["category"] == k).sum())}
                            for k, c in CATEGORIES.items()]))
     data_quality(frame, lang)
@@ -545,13 +587,14 @@ def quality() -> QualityFigures:
 def data_quality(frame: pd.DataFrame, lang: str) -> None:
     """How good the locations are: the share checked against an independent reference and the largest distances."""
     q = quality()
-    ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
-    names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
+    shown = frame["name_zh"] + " " + frame["name_en"] if lang == "zh" else frame["name_en"] + " " + frame["name_zh"]
+    names = dict(zip(frame["id"].tolist(), shown.tolist(), strict=True))
     st.markdown(f"#### {t('about.quality', lang)}")
     st.markdown(t("about.quality.summary", lang, drawn=q.drawn, items=q.items, checked=q.checked,
                   share=100 * q.checked_share, refs=q.references))
-    st.dataframe(pd.DataFrame([{t("about.col.item", lang): names.get(i, i), t("about.col.precision_zh", lang):
-                                PRECISIONS[g].zh, t("about.col.reference", lang): ref, t("about.col.metres", lang): m}
+    st.dataframe(pd.DataFrame([{t("about.col.item", lang): names.get(i, i), t("about.col.precision", lang):
+                                both(PRECISIONS[g], lang), t("about.col.reference", lang): ref,
+                                t("about.col.metres", lang): m}
                                for i, g, ref, m in q.largest_distances]), hide_index=True, width="stretch")
 
 
@@ -648,6 +691,7 @@ def main() -> None:
         base = (st.context.url or "").split("?")[0].rstrip("/") + "/"
         link = base + ("?" + urlencode(query) if query else "")
         st.caption(f"{t('link', lang)}:  \n`{link}`")
+        share_link.copy_link_button(link, lang)
 
 
 main()

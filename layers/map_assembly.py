@@ -15,7 +15,7 @@ import geopandas as gpd
 
 from layers.basemaps import BASEMAPS
 from layers.filters import ViewState
-from layers.map_controls import ClickNear, GroupedLayers, Legend, Locator, PointScale, ViewSync
+from layers.map_controls import ClickNear, GroupedLayers, Legend, Locator, PointScale, TileNotice, ViewSync
 from layers.map_layers import (
     MapLabels,
     base_map,
@@ -81,6 +81,7 @@ def assemble_base(spec: BaseSpec, labels: MapLabels) -> folium.Map:
         ViewSync().add_to(m)
     PointScale().add_to(m)
     ClickNear().add_to(m)
+    TileNotice().add_to(m)
     districts = district_layer(crs, spec.district).add_to(m)
     Locator(center=(22.71, 114.48), zoom=7).add_to(districts)  # the whole city, Shenshan included
     district_labels(crs, labels.district_names).add_to(m)

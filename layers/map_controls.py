@@ -136,6 +136,17 @@ class MetricScale(_Call):
     function = "metricScale"
 
 
+class TileNotice(_Call):
+    """Says once, in the map, that basemap tiles failed to load (offline), instead of a silent grey background."""
+
+    function = "tileNotice"
+
+    def __init__(self) -> None:
+        super().__init__({"text": "底图瓦片无法加载(可能已离线),区界与项目照常显示。"
+                                  "Basemap tiles could not be loaded (offline?); districts and items are still shown.",
+                          "close": "关闭 Close"})
+
+
 class PointScale(_Call):
     """Smaller point symbols at city scale, full size when zoomed in, so hundreds of items stay readable."""
 

@@ -354,6 +354,41 @@
     if (main && host.ResizeObserver) new host.ResizeObserver(fit).observe(main);
   }
 
+  /* Basemap tiles that fail to load (no internet, a blocked tile server) would leave a silent grey
+     background: on the first failed tile the map says so, once, in a small notice (text as textContent). */
+  szMap.tileNotice = function (map, cfg) {
+    var shown = false;
+    function notice() {
+      if (shown) { return; }
+      shown = true;
+      var control = L.control({ position: "topleft" });
+      control.onAdd = function () {
+        var div = el("div", "map-tile-notice");
+        div.setAttribute("role", "status");
+        div.style.cssText = "background:rgba(255,255,255,0.92);border:1px solid #c8a000;border-radius:4px;" +
+          "padding:4px 8px;font:12px/1.4 sans-serif;max-width:280px;color:#333;";
+        div.appendChild(el("span", null, cfg.text));
+        var close = el("button", "map-tile-notice-close", "×");
+        close.type = "button";
+        close.setAttribute("aria-label", cfg.close);
+        close.style.cssText = "border:0;background:none;cursor:pointer;font-size:14px;margin-left:4px;";
+        close.onclick = function () { control.remove(); };
+        div.appendChild(close);
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+      };
+      control.addTo(map);
+    }
+    function watch(layer) {
+      if (layer instanceof L.TileLayer && !layer._szTileNotice) {
+        layer._szTileNotice = true;
+        layer.on("tileerror", notice);
+      }
+    }
+    map.eachLayer(watch);
+    map.on("layeradd", function (e) { watch(e.layer); });
+  };
+
   szMap.metricScale = function (map) {
     L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
   };

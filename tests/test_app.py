@@ -84,7 +84,7 @@ def test_plan_view_lists_items_citing_a_paragraph():
     frame = catalogue_frame()
     pid = frame["paragraph_id"].value_counts().index[0]
     at = run_app(view="plan", para=pid)
-    body = texts(at)
+    body = texts(at) + shown("\n".join(b.label for b in at.button))  # each cited item is a button
     for name in frame[frame["paragraph_id"] == pid]["name_zh"]:
         assert name in body
 
@@ -276,7 +276,7 @@ def test_clicking_show_on_map_in_the_plan_opens_that_paragraph_with_its_items():
     at = run_app(view="plan", para="ch06-s03-p07")
     at.button(key=f"show_{pid}").click().run()
     assert at.query_params["para"] in (pid, [pid])
-    body = texts(at)
+    body = texts(at) + shown("\n".join(b.label for b in at.button))  # each cited item is a button
     for name in frame[frame["cited_in"].map(lambda ids: pid in ids)]["name_zh"]:
         assert name in body
 

@@ -45,6 +45,7 @@ def test_the_component_gets_what_st_folium_would_send(state):
     focus = (22.54, 113.9, 14.0)
     theirs = st_folium_call(assemble_map(frame, state, labels, focus=focus), "plan_map", 620)
     built = assemble_map(frame, state, labels, focus=focus, base=False)
+    assert built.spec is not None
     ours = component_args(render_base(assemble_base(built.spec, labels)), built, key="plan_map", height=620,
                           returned_objects=["last_active_drawing"]).kwargs
     assert ours.keys() == theirs.keys()
@@ -67,9 +68,11 @@ def test_a_base_map_is_rendered_once_per_spec():
     try:
         state = filters.ViewState()
         spec = assemble_map(catalogue_frame().head(3), state, labels, base=False).spec
+        assert spec is not None
         first = cache.get(spec, labels)
         again = cache.get(spec, labels)
         other = assemble_map(catalogue_frame().head(3), state.with_(basemap="osm"), labels, base=False).spec
+        assert other is not None
         cache.get(other, labels)
         assert first is again and len(calls) == 2
         assert cache.get(spec, labels) is first and len(calls) == 2
