@@ -79,6 +79,7 @@ def map_labels(plan: PlanIndex, profiles: Mapping[str, DistrictProfile], frame: 
         "district": {d: f"{zh} {en}" for d, (zh, en) in names.items()},
         "district_names": {d: [zh, en] for d, (zh, en) in names.items()},
         "citation": {pid: plan.get(pid).citation_zh for pid in sorted(set(frame["paragraph_id"]))},
+        "citation_en": {pid: plan.get(pid).citation_en for pid in sorted(set(frame["paragraph_id"]))},
         **{name: dict(table) for name, table in (extra_lookup or {}).items()},
     }
     return MapLabels(district_names=names, card_lookup_json=script_json(lookup))

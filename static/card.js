@@ -20,11 +20,15 @@
     source.target = "_blank";
     source.rel = "noopener";
     source.title = "在新标签页打开规划原文 Open the plan text in a new tab";
+    var cited = el("span");
+    cited.appendChild(source);
+    cited.appendChild(el("br"));
+    cited.appendChild(el("small", null, look("citation_en", p.para)));
     var rows = [
       ["类别 Category", look("category", p.category)],
       ["规划表述 Wording", "“" + (p.stage_phrase == null ? "" : p.stage_phrase) + "” → " + look("stage", p.stage)],
       ["原文 Quote", "“" + (p.quote || p.name_zh || "") + "”"],
-      ["出处 Source", source],
+      ["出处 Source", cited],
       ["所在区 Districts", districts],
       ["定位精度 Precision", look("precision", p.precision)],
       ["位置来源 Location source", p.src, "src"]

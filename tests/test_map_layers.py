@@ -179,6 +179,7 @@ def test_popup_card_data_carries_citation_precision_and_source():
     assert props["districts"] == ["futian"] and props["stage_phrase"]
     lookup = json.loads(labels().card_lookup_json)
     assert lookup["citation"]["ch06-s03-p07"] == "第三篇 · 第六章 · 第三节 · 专栏5 (ch06-s03-p07)"
+    assert lookup["citation_en"]["ch06-s03-p07"] == "Part 3, Chapter 6, Section 3, Box 5 (ch06-s03-p07)"
     assert lookup["precision"]["exact"].startswith("精确要素")
     assert lookup["district"]["futian"].startswith("福田区 Futian")
     html = base_map(BASEMAPS["none"], labels()).get_root().render()

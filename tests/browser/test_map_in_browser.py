@@ -154,7 +154,8 @@ def test_project_card_shows_citation_and_precision_and_links_to_the_paragraph(ap
     card = frame.locator(".leaflet-popup-content .card")
     card.wait_for()
     text = card.inner_text()
-    for expected in ("西丽枢纽", "交通枢纽", "第三篇 · 第六章", "南山区", "精确要素", "OpenStreetMap"):
+    for expected in ("西丽枢纽", "交通枢纽", "第三篇 · 第六章", "Part 3, Chapter 6", "南山区", "精确要素",
+                     "OpenStreetMap"):
         assert expected in text, f"{expected!r} missing from the card: {text!r}"
     link = card.locator("a")
     href = link.get_attribute("href")
