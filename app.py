@@ -320,9 +320,9 @@ def focus_of(frame: pd.DataFrame, item_id: str | None) -> tuple[float, float, fl
 
 def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
     table = sub[TABLE_COLUMNS].copy()
-    table["category"] = table["category"].map(lambda c: f"{CATEGORIES[c].zh} {CATEGORIES[c].en}")
-    table["plan_stage"] = table["plan_stage"].map(lambda s: f"{PLAN_STAGES[s].zh} {PLAN_STAGES[s].en}")
-    table["precision"] = table["precision"].map(lambda p: f"{PRECISIONS[p].zh} {PRECISIONS[p].en}")
+    table["category"] = table["category"].map(lambda c: both(CATEGORIES[c], lang))
+    table["plan_stage"] = table["plan_stage"].map(lambda s: both(PLAN_STAGES[s], lang))
+    table["precision"] = table["precision"].map(lambda p: both(PRECISIONS[p], lang))
     table["tracked_status"] = table["tracked_status"].map(lambda k: progress.status_text(k, lang))
     table["outcome"] = table["outcome"].map(lambda k: progress.outcome_text(k, lang))
     table["districts"] = table["districts"].map(lambda ds: ("、" if lang == "zh" else ", ").join(

@@ -137,3 +137,17 @@ def test_english_item_card_cites_its_paragraph_in_english_with_the_chapter_title
     assert load_headings().chapter(para.chapter_no, "en") in card
     at = start_app(TIMEOUT, item="xili-hub")
     assert f"[{para.citation_zh}](?view=plan&para={para.id})" in shown("\n".join(m.value for m in at.markdown))
+
+
+def test_english_results_table_names_category_stage_and_precision_in_english_first():
+    from layers.schema import CATEGORIES, PLAN_STAGES, PRECISIONS
+
+    vocab = {"category": CATEGORIES, "plan_stage": PLAN_STAGES, "precision": PRECISIONS}
+    for lang in ("en", "zh"):
+        at = start_app(TIMEOUT, lang=lang)
+        if not at.dataframe:  # the results table may follow the map by one run
+            at.run()
+        table = at.dataframe[0].value
+        for column, labels in vocab.items():
+            firsts = {f"{v.en} {v.zh}" if lang == "en" else f"{v.zh} {v.en}" for v in labels.values()}
+            assert set(table[column]) <= firsts, (lang, column, sorted(set(table[column]) - firsts)[:3])
