@@ -60,3 +60,34 @@ def test_benchmark_progress_figures_are_reported_beside_the_same_without_progres
         assert row.app is not None and row.app > 0 and row.base is not None and row.base > 0
     assert len(raw["x1"]["with_progress"]) >= 10 and len(raw["x1"]["without_progress"]) >= 10
     assert raw["x1"]["records"] == raw["x1"]["items"] * PROGRESS_PER_ITEM
+
+
+def test_benchmark_puts_the_published_site_beside_the_baseline_page():
+    import shutil
+
+    import pytest
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from bench.run import SITE_TARGET, site_figures
+
+    report = Report()
+    raw = site_figures(report, quick=True)
+    rows = {r.figure.split(" (")[0]: r for r in report.rows}
+    for figure in ("site: bytes received on cold load", "site: cold load to map drawn, median",
+                   "site: filter change to map updated, p95"):
+        row = rows[figure]
+        assert row.app is not None and row.app > 0 and row.base is not None and row.base > 0, figure
+        assert row.ratio is not None and row.target == f"≤ {SITE_TARGET}× baseline" and row.met in (True, False)
+    assert raw["site_bytes"] > raw["site_index_bytes"] > 100_000  # the page with its data, and Leaflet beside it
+    assert len(raw["site_load_ms"]) >= 2 and len(raw["site_filter_ms"]) >= 4
+    assert "| site: cold load to map drawn, median" in report.table()
+
+
+def test_benchmark_site_figures_need_the_browser():
+    import pytest
+
+    from bench.run import main
+
+    with pytest.raises(SystemExit):
+        main(["--only", "site", "--server-only"])
