@@ -95,16 +95,24 @@
   var items = D.items, itemsById = {};
   items.forEach(function (it) {
     itemsById[it.id] = it;
+    it.text = (it.zh + "\n" + it.en + "\n" + it.id).toLowerCase(); // what the search looks in
     if (!it.geom) { return; }
     var g = it.geom, layer;
     if (it.kind === "point") { layer = L.circleMarker([g[1], g[0]], style(it)); }
     else if (it.kind === "circle") { layer = L.circle([g[1], g[0]], L.extend({ radius: it.r }, style(it))); }
     else { layer = L.geoJSON(g, { style: function () { return style(it); } }); }
-    layer.bindPopup(function () { return card(it); }, { maxWidth: 380 });
-    layer.bindTooltip(function () { return el("span", null, it.zh + " " + it.en); }, { sticky: true });
+    layer.szItem = it;
+    if (layer.eachLayer) { layer.eachLayer(function (part) { part.szItem = it; }); }
     it.layer = layer;
   });
   var itemGroup = L.featureGroup().addTo(map), badgeGroup = L.layerGroup().addTo(map), hlGroup = L.featureGroup().addTo(map);
+  // One popup and one tooltip for every item, bound on their group (the shape under the pointer says which item):
+  // a filter change then adds and removes bare shapes, without a popup and tooltip binding per shape.
+  itemGroup.bindPopup(function (layer) { return card(layer.szItem); }, { maxWidth: 380 });
+  itemGroup.bindTooltip(function (layer) {
+    var it = layer.szItem;
+    return el("span", null, it.zh + " " + it.en);
+  }, { sticky: true });
 
   function passes(it) {
     var f = st.f, q = f.q.trim().toLowerCase();
@@ -113,7 +121,7 @@
     if (f.stage && it.stage !== f.stage) { return false; }
     if (f.cat && it.cat !== f.cat) { return false; }
     if (f.district && it.districts.indexOf(f.district) < 0) { return false; }
-    if (q && (it.zh + "\n" + it.en + "\n" + it.id).toLowerCase().indexOf(q) < 0) { return false; }
+    if (q && it.text.indexOf(q) < 0) { return false; }
     return true;
   }
   function focusItem(it) {
@@ -121,7 +129,8 @@
     if (it.layer) {
       var bb = it.layer.getBounds ? it.layer.getBounds() : L.latLngBounds([it.layer.getLatLng(), it.layer.getLatLng()]);
       map.fitBounds(bb.pad(0.6), { maxZoom: 14 });
-      it.layer.openPopup();
+      L.popup({ maxWidth: 380 }).setLatLng(it.layer.getLatLng ? it.layer.getLatLng() : bb.getCenter())
+        .setContent(card(it)).openOn(map);
     }
   }
   function showCard(it) {
