@@ -195,8 +195,8 @@
         b = badges[d] = { box: box, marker: L.marker([p[1], p[0]], { icon: L.divIcon({ html: box, className: "sz-icon", iconSize: [26, 26], iconAnchor: [13, -12] }) }) };
       }
       if (!b) { return; }
-      b.box.textContent = String(n);
-      b.box.title = n + " " + t("levelTip");
+      var tip = n + " " + t("levelTip");
+      if (b.box.title !== tip) { b.box.textContent = String(n); b.box.title = tip; } // unchanged badges untouched
       if (n && !badgeGroup.hasLayer(b.marker)) { badgeGroup.addLayer(b.marker); }
       else if (!n && badgeGroup.hasLayer(b.marker)) { badgeGroup.removeLayer(b.marker); }
     });

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,9 @@ def test_filters_and_search_narrow_the_list_and_the_map(site, fpage):
     listed = page.locator("#list li").evaluate_all("els => els.filter(e => !e.hidden).map(e => e.dataset.id)")
     assert listed == [i["id"] for i in expected]
     assert page.locator("path.leaflet-interactive").count() < paths_before
+    # the count badges of items known only to their district follow the filter
+    level = Counter(d for i in expected if i["prec"] == "district" for d in i["districts"])
+    assert sorted(page.locator(".district-badge").all_inner_texts()) == sorted(str(n) for n in level.values())
 
     page.select_option("#f-part", "4")
     wait_shown(page, len([i for i in expected if i["part"] == 4]))
