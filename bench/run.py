@@ -311,6 +311,20 @@ def peak_rss_mb(pid: int) -> float:
 
 
 @contextmanager
+def static_server(directory: Path):
+    """Serve ``directory`` on loopback with Python's http.server (no logging); yields the base URL."""
+    quiet = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
+    handler = partial(quiet, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
 def baseline_server(frame):
     tmp = Path(tempfile.mkdtemp(prefix="baseline-"))
     shutil.copytree(ROOT / "bench" / "baseline", tmp, dirs_exist_ok=True)
@@ -319,14 +333,25 @@ def baseline_server(frame):
     d, p = baseline_data(frame)
     (tmp / "data" / "districts.geojson").write_text(d, encoding="utf-8")
     (tmp / "data" / "projects.geojson").write_text(p, encoding="utf-8")
-    quiet = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
-    handler = partial(quiet, directory=str(tmp))
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        with static_server(tmp) as url:
+            yield url + "index.html"
     finally:
-        server.shutdown()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def site_server():
+    """The published static site (``python -m publish site``), built into a temp directory and served as a
+    plain static web server would; yields (URL of its index.html, path of the index.html)."""
+    from publish.site import build_site
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    try:
+        index = build_site(tmp / "site")
+        with static_server(index.parent) as url:
+            yield url + "index.html", index
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -400,6 +425,64 @@ def cold_load(browser: Browser, url: str, kind: str, runs: int) -> tuple[list[fl
     return drop_warmup(times), payload, heap / 2**20
 
 
+# "Painted": the condition is checked in an animation frame, which runs before that frame's style, layout and
+# paint; a task posted from it runs after them. The task is posted at user-blocking priority so that it runs
+# before other tasks the page queued from the same frame (the site builds its result list in one): the time is
+# the map's frame, not what the page does next.
+AFTER_PAINT_JS = """const afterPaint = (cond) => new Promise(resolve => {
+  const post = (f) => (window.scheduler && scheduler.postTask)
+    ? scheduler.postTask(f, {priority: 'user-blocking'}) : setTimeout(f, 0);
+  const check = () => requestAnimationFrame(() => cond() ? post(() => resolve(performance.now())) : check());
+  check();
+});"""
+PAINTED_JS = "async () => {" + AFTER_PAINT_JS + """
+  return afterPaint(() => window.__rendered && document.querySelectorAll('path.leaflet-interactive').length >= 11);
+}"""
+
+
+# The published site marks body[data-ready] once its result list is built too (after the map's frame).
+COMPLETE_JS = "async () => {" + AFTER_PAINT_JS + """
+  return afterPaint(() => document.body.dataset.ready === '1');
+}"""
+
+
+def static_cold_load(browser: Browser, url: str, complete: bool = False) -> tuple[float, int, float, float | None]:
+    """One cold load of a static page (new browser context, empty cache): milliseconds from the start of the
+    navigation (the page's time origin) until the map with its 11 districts has been painted, bytes received,
+    JS heap MiB, and (``complete``) milliseconds until the whole page, result list included, has been painted.
+    Timed in the page, so the driver's round trips are not counted."""
+    ctx, page = browser.page()
+    page.goto(url, wait_until="commit")
+    ms = page.evaluate(PAINTED_JS)
+    done = page.evaluate(COMPLETE_JS) if complete else None
+    page.wait_for_timeout(300)
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    heap = next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "JSHeapUsedSize")
+    payload = page.bytes
+    ctx.close()
+    return ms, payload, heap / 2**20, done
+
+
+def static_filter_latency(browser: Browser, url: str, queries: list[str], rounds: int) -> list[float]:
+    """Filter by name through the page's ``applyFilter`` (the baseline page and the published site expose the
+    same hook) until the change has been painted; 200 ms between changes (what a page does after the painted
+    frame, such as the site's result list, then does not land in the next change's frame); first change dropped."""
+    ctx, page = browser.page()
+    page.goto(url)
+    page.wait_for_function("() => window.__rendered")
+    page.wait_for_timeout(300)
+    times = []
+    for i in range(rounds):
+        q = queries[i % len(queries)]
+        times.append(page.evaluate("async q => {" + AFTER_PAINT_JS + """
+            const t0 = performance.now(); applyFilter(q);
+            return await afterPaint(() => true) - t0; }""", q))
+        page.wait_for_timeout(200)  # a pause between changes, as a reader makes (and as the app's figure has)
+    ctx.close()
+    return drop_warmup(times)
+
+
 def count_paths(page) -> int:
     return folium_frame(page).evaluate("() => document.querySelectorAll('path.leaflet-interactive').length")
 
@@ -450,6 +533,8 @@ def app_filter_latency(browser: Browser, url: str, queries: list[str], rounds: i
 
 
 def baseline_filter_latency(browser: Browser, url: str, queries: list[str], rounds: int) -> list[float]:
+    """In-page filter by name through the page's ``applyFilter`` until the next animation frame (the baseline
+    page and the published site expose the same hook)."""
     ctx, page = browser.page()
     page.goto(url)
     page.wait_for_function("() => window.__rendered")
@@ -513,6 +598,64 @@ def browser_figures(report: Report, quick: bool) -> dict:
     return out
 
 
+SITE_TARGET = 1.2  # issue 14: the published site within 1.2× of the hand-written baseline
+
+
+def site_figures(report: Report, quick: bool) -> dict:
+    """The published static site beside the hand-written baseline page, in one run and one browser: bytes
+    received on cold load, cold load to map drawn (11 district shapes) and filter → map p95, each with its
+    ratio to the baseline and the issue's target (≤ 1.2× the baseline)."""
+    from playwright.sync_api import sync_playwright
+
+    from layers.locate import catalogue_frame
+
+    frame = catalogue_frame()
+    runs = 3 if quick else 8
+    rounds = 6 if quick else 40
+    queries = ["机场", "", "大学", "", "枢纽", ""]
+    with sync_playwright() as pw:
+        browser = Browser(pw)
+        try:
+            with baseline_server(frame) as base_url, site_server() as (site_url, index):
+                base_times, site_times, site_complete = [], [], []
+                for _ in range(runs):  # alternate, so a busy moment on the machine hits both pages alike
+                    ms, base_bytes, base_heap, _ = static_cold_load(browser, base_url)
+                    base_times.append(ms)
+                    ms, site_bytes, site_heap, done = static_cold_load(browser, site_url, complete=True)
+                    site_times.append(ms)
+                    site_complete.append(done or ms)
+                base_times, site_times = drop_warmup(base_times), drop_warmup(site_times)
+                site_complete = drop_warmup(site_complete)
+                base_filter, site_filter = [], []
+                for _ in range(2):
+                    base_filter += static_filter_latency(browser, base_url, queries, rounds // 2 + 1)
+                    site_filter += static_filter_latency(browser, site_url, queries, rounds // 2 + 1)
+                html_bytes = index.stat().st_size
+        finally:
+            browser.browser.close()
+    rows = [
+        report.add("site: bytes received on cold load (static site vs baseline page)", site_bytes / 1024,
+                   base_bytes / 1024, unit="KiB", target=f"≤ {SITE_TARGET}× baseline",
+                   note=f"site index.html with its data {html_bytes / 1024:.0f} KiB, Leaflet included in both"),
+        report.add("site: cold load to map drawn, median (static site vs baseline page)",
+                   statistics.median(site_times), statistics.median(base_times), unit="ms",
+                   target=f"≤ {SITE_TARGET}× baseline"),
+        report.add("site: filter change to map updated, p95 (static site vs baseline page)",
+                   pct(site_filter, 0.95), pct(base_filter, 0.95), unit="ms", target=f"≤ {SITE_TARGET}× baseline"),
+    ]
+    for row in rows:
+        row.met = row.ratio is not None and row.ratio <= SITE_TARGET
+    report.add("site: cold load to whole page drawn, result list included, median (static site vs baseline map)",
+               statistics.median(site_complete), statistics.median(base_times), unit="ms")
+    report.add("site: filter change to map updated, p50 (static site vs baseline page)",
+               statistics.median(site_filter), statistics.median(base_filter), unit="ms")
+    report.add("site: JS heap used after load (static site vs baseline page)", site_heap, base_heap, unit="MiB")
+    return {"site_load_ms": site_times, "base_load_ms": base_times, "site_complete_ms": site_complete,
+            "site_filter_ms": site_filter, "base_filter_ms": base_filter,
+            "site_bytes": site_bytes, "base_bytes": base_bytes,
+            "site_index_bytes": html_bytes}
+
+
 def progress_browser_figures(report: Report, quick: bool) -> dict:
     """Filter change to map updated, p95, on the app with 10 records per item (its store in a temp data dir,
     the map coloured by tracked status), side by side with the app on an empty store, at 1× and 10× items."""
@@ -558,17 +701,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short smoke run")
     parser.add_argument("--server-only", action="store_true", help="skip the browser figures")
-    parser.add_argument("--only", choices=["progress"], help="only these figures (progress: with tracked progress)")
+    parser.add_argument("--only", choices=["progress", "site"],
+                        help="only these figures (progress: with tracked progress; site: the published static site "
+                             "beside the baseline page)")
     args = parser.parse_args(argv)
+    if args.only == "site" and args.server_only:
+        parser.error("--only site measures in the browser; it cannot be combined with --server-only")
     report = Report()
     raw: dict[str, Any] = {"load_average_before": os.getloadavg()}  # other work on the cores slows every figure
     if args.only is None:
         raw["server"] = server_figures(report, args.quick)
-    raw["progress_server"] = progress_server_figures(report, args.quick)
+    if args.only in (None, "progress"):
+        raw["progress_server"] = progress_server_figures(report, args.quick)
     if not args.server_only:
         if args.only is None:
             raw["browser"] = browser_figures(report, args.quick)
-        raw["progress_browser"] = progress_browser_figures(report, args.quick)
+        if args.only in (None, "site"):
+            raw["site"] = site_figures(report, args.quick)
+        if args.only in (None, "progress"):
+            raw["progress_browser"] = progress_browser_figures(report, args.quick)
     raw["load_average_after"] = os.getloadavg()
     text = report.table()
     print(text)

