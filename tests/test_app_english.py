@@ -140,9 +140,13 @@ def test_english_item_card_cites_its_paragraph_in_english_with_the_chapter_title
 
 
 def test_english_results_table_names_category_stage_and_precision_in_english_first():
+    from collections.abc import Mapping
+
+    from layers.filter_table import Bilingual
     from layers.schema import CATEGORIES, PLAN_STAGES, PRECISIONS
 
-    vocab = {"category": CATEGORIES, "plan_stage": PLAN_STAGES, "precision": PRECISIONS}
+    vocab: dict[str, Mapping[str, Bilingual]] = {"category": CATEGORIES, "plan_stage": PLAN_STAGES,
+                                                 "precision": PRECISIONS}
     for lang in ("en", "zh"):
         at = start_app(TIMEOUT, lang=lang)
         if not at.dataframe:  # the results table may follow the map by one run
