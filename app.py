@@ -34,7 +34,7 @@ from layers.map_assembly import assemble_map
 from layers.map_layers import MapLabels, map_labels
 from layers.references import QualityFigures, quality_figures
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
-from layers.viewport import View, view_for, view_of_items, view_of_result
+from layers.viewport import View, link_position, view_for, view_of_items, view_of_result
 from plan_text import PlanIndex, load_plan
 from plan_text.index import to_cn_numeral
 from tracking import Store, User
@@ -368,6 +368,31 @@ def result_focus(sub: pd.DataFrame, state: filters.ViewState, where: DeltaGenera
     return view_of_result(sub, load_districts(), tuple(str(d) for d in state.chosen("districts")), 600, 620)
 
 
+def map_move(state: filters.ViewState, moved: bool) -> View | None:
+    """Where this run moves the main map (None: the browser's view stays as it is).
+
+    The last move is sent again on every run, so that the drawn map does not take it for a new one. A base map
+    drawn anew (another basemap, highlighted district or colouring, or the map view opened again) starts where the
+    visitor's map was: ``static/view_sync.js`` keeps that in the page (the server never sees a pan), and the map
+    starts from a fixed view rather than fitting the city (a fit animating after it would undo it). An old move
+    must not throw it back. A new move is the map's position in the shared link at once (the browser writes it
+    too, once the map has moved).
+    """
+    # What the base map is built from (the language is not: its labels carry both).
+    base = (state.basemap, state.district, state.present, state.colour, st.session_state.get("tianditu_token", ""))
+    if st.session_state.get("map_base") != base:
+        if not moved:
+            st.session_state["map_focus"] = None
+        if "map_base" in st.session_state or st.session_state.get("map_drawn"):
+            st.session_state["map_start"] = st.session_state.get("map_pos") or (*settings.MAP_CENTER, settings.MAP_ZOOM)
+    st.session_state["map_base"] = base
+    st.session_state["map_drawn"] = True
+    focus = st.session_state.get("map_focus")
+    if moved and focus is not None:
+        st.session_state["map_pos"] = link_position(focus)
+    return focus
+
+
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
     lang = state.lang
     sub = filters.apply(frame, state)
@@ -387,12 +412,14 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
         # The map moves when the filters change (to frame the result) or another item is selected;
         # otherwise the same focus is sent again, which leaves the visitor's own panning alone.
         fit = result_focus(sub, state, keep_col)
+        moved = fit is not None
         if fit is not None:
             st.session_state["map_focus"] = fit
         elif st.session_state.get("focus_item", "") != state.item:
             st.session_state["focus_item"] = state.item
             st.session_state["map_focus"] = focus_of(frame, state.item)
-        focus = st.session_state.get("map_focus")
+            moved = True
+        focus = map_move(state, moved)
         result = render_map(sub, state, focus, height=720 if state.present else 620,
                             start=st.session_state.get("map_start"))
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
@@ -625,6 +652,8 @@ def main() -> None:
         st.warning(t("bad.link", lang) + md_literal(rejected))
     state = current_state()
     view = state.view
+    if view != "map":
+        st.session_state.pop("map_base", None)  # the map view's map is drawn anew when it is opened again
     if view == "map":
         map_view(frame, state, plan, ctx)
     elif view == "district":
