@@ -47,6 +47,8 @@ st.set_page_config(page_title=t("page_title", "zh"), page_icon="🗺️", layout
                    initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto")
 
 MAP_KEY = "plan_map"
+# On a session's first map view the results table comes this long after the map (see results_after_map).
+RESULTS_AFTER_MAP_S = 1.0
 # Larger type and less chrome for briefings on a big screen.
 PRESENTATION_CSS = """<style>
 html { font-size: 20px; }
@@ -330,6 +332,23 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
             st.rerun()
 
 
+@st.fragment(run_every=RESULTS_AFTER_MAP_S)
+def results_after_map(lang: str) -> None:
+    """The results table's place on a session's first map view, until the map has had its head start.
+
+    The table's data grid is a large script the browser fetches before it shows what comes with it, so on a cold
+    load the map would wait for it. The first run sends the map and this placeholder; its timer (a fragment's
+    ``run_every``, which a full run clears) reruns the app once, and that run sends the table, in step with the
+    filters and the selection as any later run. A full run before the timer fires (a filter changed at once)
+    shows the table too.
+    """
+    if st.session_state.get("results_waited"):
+        st.session_state["results_shown"] = True
+        st.rerun(scope="app")
+    st.session_state["results_waited"] = True
+    st.caption(t("results.after_map", lang))
+
+
 def export_buttons(sub: pd.DataFrame, state: filters.ViewState, key: str, district: str | None = None) -> None:
     """CSV and GeoJSON of exactly the filtered rows, written only when a button is clicked
     (not on every filter change, and not sent to the browser before anyone asks). The file names
@@ -437,7 +456,10 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     st.markdown(f"#### {t('results', lang)}")
     st.caption(counts_line(sub, lang))
     export_buttons(sub, state, "shenzhen-14fyp-filtered")
-    results_table(sub, lang, "results_table")
+    if st.session_state.get("results_shown"):
+        results_table(sub, lang, "results_table")
+    else:
+        results_after_map(lang)
 
 
 def ordered_bar_chart(counts: pd.Series) -> alt.Chart:
