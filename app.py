@@ -47,8 +47,9 @@ st.set_page_config(page_title=t("page_title", "zh"), page_icon="🗺️", layout
                    initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto")
 
 MAP_KEY = "plan_map"
-# On a session's first map view the results table comes this long after the map (see results_after_map).
-RESULTS_AFTER_MAP_S = 1.0
+# On a session's first map view the results table follows the map once the browser says the map is drawn, or
+# after this long if it never says so (see results_after_map).
+RESULTS_AFTER_MAP_S = 8.0
 # Larger type and less chrome for briefings on a big screen.
 PRESENTATION_CSS = """<style>
 html { font-size: 20px; }
@@ -334,13 +335,14 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
 
 @st.fragment(run_every=RESULTS_AFTER_MAP_S)
 def results_after_map(lang: str) -> None:
-    """The results table's place on a session's first map view, until the map has had its head start.
+    """The results table's place on a session's first map view, until the map is drawn.
 
     The table's data grid is a large script the browser fetches before it shows what comes with it, so on a cold
-    load the map would wait for it. The first run sends the map and this placeholder; its timer (a fragment's
-    ``run_every``, which a full run clears) reruns the app once, and that run sends the table, in step with the
-    filters and the selection as any later run. A full run before the timer fires (a filter changed at once)
-    shows the table too.
+    load the map would wait for it. The first run sends the map and this placeholder. Once the browser has drawn
+    the map, it says so through the map component's value (``static/view_sync.js``), which reruns the app, and
+    that run sends the table, in step with the filters and the selection as any later run. Should the browser
+    never say so, this fragment's timer (``run_every``, cleared by any full run) reruns the app once; any other
+    full run before then (a filter changed at once) shows the table too.
     """
     if st.session_state.get("results_waited"):
         st.session_state["results_shown"] = True
@@ -442,6 +444,8 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
         result = render_map(sub, state, focus, height=720 if state.present else 620,
                             start=st.session_state.get("map_start"))
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
+        if result and result.get("map_drawn"):  # the browser has drawn the map (static/view_sync.js)
+            st.session_state["results_shown"] = True
     with right:
         if state.item and state.item in set(frame["id"]):
             st.markdown(f"**{t('card', lang)}**")

@@ -55,6 +55,16 @@ window.szViewSync = function (map) {
     w.szMapView = JSON.stringify(here()); // the first map's view, until it moves
   }
 
+  // The first map of a page load says once that it is drawn (the layers are added by the rest of this
+  // script): the app sends the results table after it, so that the table's large data grid does not hold
+  // the map back. streamlit-folium exposes its component API to the map's scripts as window.Streamlit.
+  if (!w.szMapDrawnSaid && window.Streamlit && window.Streamlit.setComponentValue) {
+    w.szMapDrawnSaid = true;
+    setTimeout(function () {
+      window.Streamlit.setComponentValue({last_active_drawing: null, map_drawn: true});
+    }, 0);
+  }
+
   // The Navigation API reports every history change of the top page, Streamlit's URL writes included.
   var nav = w.navigation;
   if (nav && nav.addEventListener) {
