@@ -150,7 +150,11 @@ def init_state(frame: pd.DataFrame, plan) -> None:
 
 
 def sync_map_position() -> None:
-    """Take the map position the browser wrote into the URL (without a rerun) into the state."""
+    """Take the map position in the run's query string into the state.
+
+    Streamlit sends the query string the server last wrote (only before its first write, the address bar's), so
+    this is rarely a pan the browser made since: the browser keeps that itself (``static/view_sync.js``).
+    """
     pos = filters.map_position(st.query_params.to_dict())
     if pos is not None:
         st.session_state["map_pos"] = pos
