@@ -34,7 +34,7 @@ from layers.map_assembly import assemble_map
 from layers.map_layers import MapLabels, map_labels
 from layers.references import QualityFigures, quality_figures
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
-from layers.viewport import View, view_for, view_of_items, view_of_result
+from layers.viewport import View, link_position, view_for, view_of_items, view_of_result
 from plan_text import PlanIndex, load_plan
 from plan_text.headings import Headings, load_headings
 from plan_text.index import to_cn_numeral
@@ -48,6 +48,9 @@ st.set_page_config(page_title=t("page_title", "zh"), page_icon="🗺️", layout
                    initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto")
 
 MAP_KEY = "plan_map"
+# On a session's first map view the results table follows the map once the browser says the map is drawn, or
+# after this long if it never says so (see results_after_map).
+RESULTS_AFTER_MAP_S = 8.0
 # Larger type and less chrome for briefings on a big screen.
 PRESENTATION_CSS = """<style>
 html { font-size: 20px; }
@@ -148,7 +151,11 @@ def init_state(frame: pd.DataFrame, plan) -> None:
 
 
 def sync_map_position() -> None:
-    """Take the map position the browser wrote into the URL (without a rerun) into the state."""
+    """Take the map position in the run's query string into the state.
+
+    Streamlit sends the query string the server last wrote (only before its first write, the address bar's), so
+    this is rarely a pan the browser made since: the browser keeps that itself (``static/view_sync.js``).
+    """
     pos = filters.map_position(st.query_params.to_dict())
     if pos is not None:
         st.session_state["map_pos"] = pos
@@ -339,6 +346,24 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
             st.rerun()
 
 
+@st.fragment(run_every=RESULTS_AFTER_MAP_S)
+def results_after_map(lang: str) -> None:
+    """The results table's place on a session's first map view, until the map is drawn.
+
+    The table's data grid is a large script the browser fetches before it shows what comes with it, so on a cold
+    load the map would wait for it. The first run sends the map and this placeholder. Once the browser has drawn
+    the map, it says so through the map component's value (``static/view_sync.js``), which reruns the app, and
+    that run sends the table, in step with the filters and the selection as any later run. Should the browser
+    never say so, this fragment's timer (``run_every``, cleared by any full run) reruns the app once; any other
+    full run before then (a filter changed at once) shows the table too.
+    """
+    if st.session_state.get("results_waited"):
+        st.session_state["results_shown"] = True
+        st.rerun(scope="app")
+    st.session_state["results_waited"] = True
+    st.caption(t("results.after_map", lang))
+
+
 def export_buttons(sub: pd.DataFrame, state: filters.ViewState, key: str, district: str | None = None) -> None:
     """CSV and GeoJSON of exactly the filtered rows, written only when a button is clicked
     (not on every filter change, and not sent to the browser before anyone asks). The file names
@@ -377,6 +402,31 @@ def result_focus(sub: pd.DataFrame, state: filters.ViewState, where: DeltaGenera
     return view_of_result(sub, load_districts(), tuple(str(d) for d in state.chosen("districts")), 600, 620)
 
 
+def map_move(state: filters.ViewState, moved: bool) -> View | None:
+    """Where this run moves the main map (None: the browser's view stays as it is).
+
+    The last move is sent again on every run, so that the drawn map does not take it for a new one. A base map
+    drawn anew (another basemap, highlighted district or colouring, or the map view opened again) starts where the
+    visitor's map was: ``static/view_sync.js`` keeps that in the page (the server never sees a pan), and the map
+    starts from a fixed view rather than fitting the city (a fit animating after it would undo it). An old move
+    must not throw it back. A new move is the map's position in the shared link at once (the browser writes it
+    too, once the map has moved).
+    """
+    # What the base map is built from (the language is not: its labels carry both).
+    base = (state.basemap, state.district, state.present, state.colour, st.session_state.get("tianditu_token", ""))
+    if st.session_state.get("map_base") != base:
+        if not moved:
+            st.session_state["map_focus"] = None
+        if "map_base" in st.session_state or st.session_state.get("map_drawn"):
+            st.session_state["map_start"] = st.session_state.get("map_pos") or (*settings.MAP_CENTER, settings.MAP_ZOOM)
+    st.session_state["map_base"] = base
+    st.session_state["map_drawn"] = True
+    focus = st.session_state.get("map_focus")
+    if moved and focus is not None:
+        st.session_state["map_pos"] = link_position(focus)
+    return focus
+
+
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
     lang = state.lang
     sub = filters.apply(frame, state)
@@ -397,15 +447,19 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
         # The map moves when the filters change (to frame the result) or another item is selected;
         # otherwise the same focus is sent again, which leaves the visitor's own panning alone.
         fit = result_focus(sub, state, keep_col)
+        moved = fit is not None
         if fit is not None:
             st.session_state["map_focus"] = fit
         elif st.session_state.get("focus_item", "") != state.item:
             st.session_state["focus_item"] = state.item
             st.session_state["map_focus"] = focus_of(frame, state.item)
-        focus = st.session_state.get("map_focus")
+            moved = True
+        focus = map_move(state, moved)
         result = render_map(sub, state, focus, height=720 if state.present else 620,
                             start=st.session_state.get("map_start"))
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
+        if result and result.get("map_drawn"):  # the browser has drawn the map (static/view_sync.js)
+            st.session_state["results_shown"] = True
     with right:
         if state.item and state.item in names:
             st.markdown(f"**{t('card', lang)}**")
@@ -420,7 +474,10 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     st.markdown(f"#### {t('results', lang)}")
     st.caption(counts_line(sub, lang))
     export_buttons(sub, state, "shenzhen-14fyp-filtered")
-    results_table(sub, lang, "results_table")
+    if st.session_state.get("results_shown"):
+        results_table(sub, lang, "results_table")
+    else:
+        results_after_map(lang)
 
 
 def ordered_bar_chart(counts: pd.Series) -> alt.Chart:
@@ -669,6 +726,8 @@ def main() -> None:
         st.warning(t("bad.link", lang) + md_literal(rejected))
     state = current_state()
     view = state.view
+    if view != "map":
+        st.session_state.pop("map_base", None)  # the map view's map is drawn anew when it is opened again
     if view == "map":
         map_view(frame, state, plan, ctx)
     elif view == "district":

@@ -186,8 +186,11 @@ class ViewSync(JSCSSMixin, _Call):
     """The app's browser glue: keeps the Streamlit page's URL (lat/lon/zoom) in step with the map.
 
     Panning and zooming must not rerun the app, so ``static/view_sync.js`` writes the position into
-    the top page's URL with history.replaceState; the app reads it back on its next run and keeps it
-    in shared links. Only the app's main map adds it; a page that embeds the map elsewhere does not.
+    the top page's URL with history.replaceState and keeps it in the page: Streamlit reruns with the
+    query string the server last wrote, so the server never sees a pan. A rebuilt base map starts at the
+    kept position, and the URL is written again after each of the app's own URL writes. The first map
+    of a page load also tells the app it is drawn (the results table follows it). Only the app's main
+    map adds it; a page that embeds the map elsewhere does not.
     """
 
     default_js = [VIEW_SYNC_JS]

@@ -52,3 +52,11 @@ def view_of_result(items: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, chosen_
             b = shapes.total_bounds
             return view_for((float(b[0]), float(b[1]), float(b[2]), float(b[3])), width_px, height_px)
     return view_of_items(items, width_px, height_px)
+
+
+def link_position(view: View) -> View:
+    """A view as the map shows it and the browser writes it into the page's URL (``static/view_sync.js``):
+    centre to 5 decimals (about 1 m), zoom in the quarter levels the map snaps to, within its limits."""
+    lat, lon, zoom = view
+    snapped = min(max(round(zoom * 4) / 4, float(settings.MAP_MIN_ZOOM)), float(settings.MAP_MAX_ZOOM))
+    return round(lat, 5), round(lon, 5), snapped

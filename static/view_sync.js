@@ -1,16 +1,79 @@
 /* The app's browser glue: keeps the Streamlit page's URL lat/lon/zoom in step with the map, in the
-   browser only (panning and zooming must not rerun the app). The app reads the position back on its
-   next run and keeps it in shared links. */
+   browser only (panning and zooming must not rerun the app).
+
+   Streamlit reruns the script with the query string it last received from the server, not with the
+   address bar, so the server never sees a pan or zoom made since its last run. The browser is
+   therefore the keeper of the position:
+   - every move is written into the top page's URL and kept in the top page (szMapView);
+   - a rebuilt base map (another basemap, language, highlighted district, colouring, or the map view
+     opened again) starts where the visitor's map was, not where the link first put it; a move the
+     app sends with the map (a search, a fitted result) still follows, as it is applied afterwards;
+   - when Streamlit writes the URL after a run (with the position the server last knew), the map's
+     own position is written back over it, so the shared URL always says where the map is. */
 window.szViewSync = function (map) {
   "use strict";
-  map.on("moveend", function () {
-    try {
-      var c = map.getCenter(), w = window.top;
-      var u = new URL(w.location.href);
-      u.searchParams.set("lat", c.lat.toFixed(5));
-      u.searchParams.set("lon", c.lng.toFixed(5));
-      u.searchParams.set("zoom", String(Math.round(map.getZoom() * 100) / 100));
-      w.history.replaceState(w.history.state, "", u.toString());
-    } catch (e) { /* a page that embeds the map elsewhere keeps its own URL */ }
-  });
+  var w;
+  try {
+    w = window.top;
+    void w.location.href; // a page that embeds the map elsewhere (another origin) keeps its own URL
+  } catch (e) {
+    return;
+  }
+
+  function here() {
+    var c = map.getCenter();
+    return {lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), zoom: String(Math.round(map.getZoom() * 100) / 100)};
+  }
+
+  // A newer map (a rebuilt base map) takes over; this one may stay on the page a moment longer.
+  var generation = (Number(w.szMapGeneration) || 0) + 1;
+  w.szMapGeneration = generation;
+
+  function write() {
+    if (w.szMapGeneration !== generation || !window.frameElement || !window.frameElement.isConnected) {
+      return; // this map was replaced or taken off the page
+    }
+    var p = here(), u = new URL(w.location.href), s = u.searchParams;
+    w.szMapView = JSON.stringify(p); // plain text: it outlives this frame
+    if (s.get("lat") === p.lat && s.get("lon") === p.lon && s.get("zoom") === p.zoom) {
+      return;
+    }
+    s.set("lat", p.lat);
+    s.set("lon", p.lon);
+    s.set("zoom", p.zoom);
+    w.history.replaceState(w.history.state, "", u.toString());
+  }
+
+  map.on("moveend", write);
+  var kept = null;
+  try {
+    kept = JSON.parse(w.szMapView || "null");
+  } catch (e) { /* nothing kept */ }
+  if (kept && isFinite(kept.lat) && isFinite(kept.lon) && isFinite(kept.zoom)) {
+    map.setView([Number(kept.lat), Number(kept.lon)], Number(kept.zoom), {animate: false});
+  } else {
+    w.szMapView = JSON.stringify(here()); // the first map's view, until it moves
+  }
+
+  // The first map of a page load says once that it is drawn (the layers are added by the rest of this
+  // script): the app sends the results table after it, so that the table's large data grid does not hold
+  // the map back. streamlit-folium exposes its component API to the map's scripts as window.Streamlit.
+  if (!w.szMapDrawnSaid && window.Streamlit && window.Streamlit.setComponentValue) {
+    w.szMapDrawnSaid = true;
+    setTimeout(function () {
+      window.Streamlit.setComponentValue({last_active_drawing: null, map_drawn: true});
+    }, 0);
+  }
+
+  // The Navigation API reports every history change of the top page, Streamlit's URL writes included.
+  var nav = w.navigation;
+  if (nav && nav.addEventListener) {
+    var follow = function () {
+      try {
+        write();
+      } catch (e) { /* never break the page's own navigation */ }
+    };
+    nav.addEventListener("currententrychange", follow);
+    window.addEventListener("pagehide", function () { nav.removeEventListener("currententrychange", follow); });
+  }
 };

@@ -301,3 +301,22 @@ def test_a_huge_or_many_valued_bad_link_gives_one_short_notice():
     assert len(at.warning) == 1
     body = at.warning[0].value
     assert len(body) < 1000 and "yyyy…" in body and "9991" in body  # 10,001 rejected, 10 shown
+
+
+def test_the_first_map_view_sends_the_map_before_the_results_table_which_follows_on_its_own():
+    """On a cold load the map must not wait for the table's data grid: the first run sends the map and a
+    placeholder, and a timer the run sets (no visitor action) brings the table, matching the filters."""
+    import settings
+
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["cat"] = "metro"
+    at.run()
+    assert not at.exception
+    assert len(at.get("component_instance")) == 1  # the map
+    assert len(at.dataframe) == 0
+    assert "结果表在地图绘制后显示" in texts(at)
+    at.run()  # what the timer's rerun does
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == catalogue_count(category="metro") > 0
+    assert "结果表在地图绘制后显示" not in texts(at)

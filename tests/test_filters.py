@@ -5,6 +5,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
+import settings
 from layers import filters
 from layers.filters import ViewState
 from layers.locate import catalogue_frame
@@ -183,3 +184,17 @@ def test_the_view_after_a_filter_change_frames_the_chosen_district_or_else_the_i
     lat, lon, zoom = view
     assert abs(lat - hub.geometry.iloc[0].y) < 0.01 and zoom >= 13
     assert view_of_result(frame.iloc[0:0], districts, (), 600, 620) is None
+
+
+def test_a_move_the_app_sends_goes_into_the_link_as_the_browser_writes_it():
+    """After a search the shared link says where the map went: centre to 5 decimals, zoom snapped as the map
+    snaps it and within the map's limits, and the link reads back as the same position."""
+    from layers.viewport import link_position
+
+    assert link_position((22.5403059, 113.8927681, 14.6)) == (22.54031, 113.89277, 14.5)
+    assert link_position((22.6, 114.1, 3.0))[2] == settings.MAP_MIN_ZOOM
+    assert link_position((22.6, 114.1, 25.0))[2] == settings.MAP_MAX_ZOOM
+    pos = link_position((22.5403059, 113.8927681, 15.0))
+    query = filters.to_query(filters.ViewState(lat=pos[0], lon=pos[1], zoom=pos[2]))
+    assert (query["lat"], query["lon"], query["zoom"]) == ("22.54031", "113.89277", "15")
+    assert filters.map_position(query) == pos
