@@ -199,7 +199,7 @@ def test_english_table_names_districts_and_precision_in_english():
     table = at.dataframe[0].value
     assert table["districts"].str.contains("Longgang District").all()
     assert not table["districts"].str.contains("龙岗区").any()
-    assert set(table["precision"]) <= {f"{p.zh} {p.en}" for p in PRECISIONS.values()}
+    assert set(table["precision"]) <= {f"{p.en} {p.zh}" for p in PRECISIONS.values()}  # English first
 
 
 def test_language_switch_keeps_the_view_district_basemap_and_filters():
