@@ -98,22 +98,27 @@
     setTimeout(function () {
       var map = fg._map;
       if (!map || typeof szCard !== "function") { return; }
-      function small() { var s = map.getSize(); return s.x < 500; }  // a phone: the map moves so the card shows
-      var popup = L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small(), keepInView: small() })
+      function small() { return map.getSize().x < 500; }  // a phone: the map moves so the whole card shows
+      var popup = L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small() })
         .setLatLng(cfg.latlng)
         .setContent(szCard(cfg.props))
         .openOn(map);
-      // A slow page may still be laying out the map's frame when the card opens (at no size, or wide): once
-      // the map has its size and it is small, the card is moved on screen again.
-      function refit() {
-        if (!map.hasLayer(popup)) { map.off("resize", refit); return; }
-        if (small()) {
-          popup.options.autoPan = true;
-          popup.options.keepInView = true;
-          popup.update();
-        }
+      // On a phone the card is kept on screen whatever moves the map or its frame later (a slow page may
+      // still be laying the frame out when the card opens, wide or at no size, or move the map after it).
+      function fitCard() {
+        if (!map.hasLayer(popup)) { map.off("moveend resize", fitCard); return; }
+        var card = popup.getElement();
+        if (!small() || !card) { return; }
+        var box = map.getContainer().getBoundingClientRect(), r = card.getBoundingClientRect(), pad = 4;
+        var dx = 0, dy = 0;
+        if (r.left < box.left + pad || r.width > box.width - 2 * pad) { dx = r.left - box.left - pad; }
+        else if (r.right > box.right - pad) { dx = r.right - box.right + pad; }
+        if (r.top < box.top + pad || r.height > box.height - 2 * pad) { dy = r.top - box.top - pad; }
+        else if (r.bottom > box.bottom - pad) { dy = r.bottom - box.bottom + pad; }
+        if (Math.abs(dx) >= 1 || Math.abs(dy) >= 1) { map.panBy([Math.round(dx), Math.round(dy)], { animate: false }); }
       }
-      map.on("resize", refit);
+      map.on("moveend resize", fitCard);
+      fitCard();
     }, 0);
   };
 
