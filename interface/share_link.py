@@ -29,7 +29,7 @@ _PAGE = """<!doctype html><meta charset="utf-8">
   function fallback() {
     // Without the asynchronous clipboard (a page served over plain http): a selected text area and execCommand.
     var area = document.createElement("textarea");
-    area.value = cfg.link;
+    area.value = current();
     area.setAttribute("readonly", "");
     area.style.position = "fixed"; area.style.opacity = "0";
     document.body.appendChild(area);
@@ -40,9 +40,18 @@ _PAGE = """<!doctype html><meta charset="utf-8">
     return ok;
   }
   function done(ok) { status.textContent = ok ? cfg.copied : cfg.failed; }
+  function current() {
+    // The address bar, where readable: it carries the map's position, which the browser keeps up to date
+    // without a run of the app (static/view_sync.js), so the link shown beside the button may be behind it.
+    try {
+      var href = window.top.location.href;
+      if (href && window.top.location.origin === new URL(cfg.link).origin) { return href; }
+    } catch (e) { /* another origin embeds the app: the app's own link */ }
+    return cfg.link;
+  }
   button.addEventListener("click", function () {
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(cfg.link).then(function () { done(true); }, function () { done(fallback()); });
+      navigator.clipboard.writeText(current()).then(function () { done(true); }, function () { done(fallback()); });
     } else {
       done(fallback());
     }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from layers.locate import catalogue_frame, items_by_paragraph
 from tests.browser.conftest import map_frame
@@ -66,7 +67,21 @@ def test_copy_link_puts_the_shareable_link_on_the_clipboard(app_url, browser):
         copier = page.frame_locator("[data-testid='stSidebar'] iframe").first
         copier.get_by_role("button", name="Copy link").click()
         copier.get_by_text("Copied", exact=True).wait_for(timeout=20_000)
-        assert page.evaluate("() => navigator.clipboard.readText()") == shown_link
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied.split("?")[0] == shown_link.split("?")[0]
+        assert parse_qs(urlsplit(copied).query) == parse_qs(urlsplit(shown_link).query)  # the same view
         assert "view=plan" in shown_link and "para=ch06-s01-p03" in shown_link
+        # On the map, the link copied says where the map is now, also after a pan the app has not seen.
+        page.goto(app_url + "/?lang=en")
+        map_frame(page)
+        fr = next(f for f in page.frames if "streamlit_folium" in f.url)
+        fr.evaluate("() => map_div.setView([22.6012, 114.0456], 13, {animate: false})")
+        page.wait_for_function("() => new URL(location.href).searchParams.get('lat') === '22.60120'",
+                               timeout=60_000, polling=250)
+        copier = page.frame_locator("[data-testid='stSidebar'] iframe").first
+        copier.get_by_role("button", name="Copy link").click()
+        copier.get_by_text("Copied", exact=True).wait_for(timeout=20_000)
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert "lat=22.60120" in copied and "lon=114.04560" in copied and "zoom=13" in copied, copied
     finally:
         offline.close()
