@@ -88,3 +88,11 @@ def map_frame(page, timeout: float = 60_000):
     frame = page.frame_locator("iframe[title*='streamlit_folium']").first
     frame.locator("#map_div.leaflet-container").wait_for(timeout=timeout)  # not the locator inset
     return frame
+
+
+def folium_frame(page):
+    """The map's frame as a Playwright Frame: the first one still attached (a map drawn anew replaces its frame,
+    and the old one may linger in ``page.frames`` a moment, detached)."""
+    frames = [f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached()]
+    assert frames, "no map frame on the page"
+    return frames[0]

@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from layers.schema import CATEGORIES, CATEGORY_GROUPS
-from tests.browser.conftest import map_frame
+from tests.browser.conftest import folium_frame, map_frame
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 # Project features drawn on the map now, per category group (a hidden layer's features are not on the map).
@@ -19,10 +19,6 @@ DRAWN_JS = """() => {
   });
   return n;
 }"""
-
-
-def folium_frame(page):
-    return next(f for f in page.frames if "streamlit_folium" in f.url)
 
 
 def wait_drawn(page, expected: dict[str, int]) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser.conftest import map_frame
+from tests.browser.conftest import folium_frame, map_frame
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
@@ -51,10 +51,6 @@ ITEM_POINT_JS = """(id) => {
   });
   return pt;
 }"""
-
-
-def folium_frame(page):
-    return next(f for f in page.frames if "streamlit_folium" in f.url)
 
 
 def click_item_and_read_card(page, item_id: str, offset: tuple[float, float] = (0, 0)) -> str:

@@ -5,7 +5,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from layers.locate import catalogue_frame, items_by_paragraph
-from tests.browser.conftest import map_frame
+from tests.browser.conftest import folium_frame, map_frame
 from tests.browser.test_progress_in_browser import _pick
 
 DRAWN = {"exact", "proxy", "approximate", "zone", "schematic"}
@@ -74,7 +74,7 @@ def test_copy_link_puts_the_shareable_link_on_the_clipboard(app_url, browser):
         # On the map, the link copied says where the map is now, also after a pan the app has not seen.
         page.goto(app_url + "/?lang=en")
         map_frame(page)
-        fr = next(f for f in page.frames if "streamlit_folium" in f.url)
+        fr = folium_frame(page)
         fr.evaluate("() => map_div.setView([22.6012, 114.0456], 13, {animate: false})")
         page.wait_for_function("() => new URL(location.href).searchParams.get('lat') === '22.60120'",
                                timeout=60_000, polling=250)

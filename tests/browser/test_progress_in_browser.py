@@ -9,6 +9,7 @@ import tempfile
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from bench.servers import streamlit_server
 from tests.browser.conftest import ROOT, OfflinePage, map_frame
@@ -96,7 +97,8 @@ def test_editor_records_progress_sees_it_and_is_refused_elsewhere(browser, progr
         # Another district's item: no form is offered.
         _pick(page, page, "搜索并定位项目", "福田保税区 Futian Free Trade Zone", typed="福田保税区")
         page.get_by_text("该项目不在您所在区,不能编辑。").wait_for()
-        assert page.get_by_role("button", name="保存记录").count() == 0
+        # the previous item's form is gone once the run has finished (Streamlit keeps it until then)
+        expect(page.get_by_role("button", name="保存记录")).to_have_count(0, timeout=60_000)
 
         page.locator("[data-testid=stSidebar]").get_by_role("button", name="退出登录").click()
         page.get_by_text("已退出登录。").wait_for()
