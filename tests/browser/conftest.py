@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.servers import streamlit_server
 
@@ -96,3 +97,22 @@ def folium_frame(page):
     frames = [f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached()]
     assert frames, "no map frame on the page"
     return frames[0]
+
+
+def pick_option(page, scope, label: str, option: str, typed: str | None = None) -> None:
+    """Choose an option of a Streamlit select box (by its label), typing ``typed`` first to narrow a long list.
+
+    A click that lands while the page is still settling opens nothing; it is repeated until the list shows.
+    """
+    box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label).first
+    wanted = page.get_by_role("option", name=option).first
+    for _ in range(8):
+        box.click()
+        if typed:
+            page.keyboard.type(typed)
+        try:
+            wanted.wait_for(timeout=8_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    wanted.click()

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from layers.locate import catalogue_frame, items_by_paragraph
 from tests.browser.conftest import folium_frame, map_frame
-from tests.browser.test_progress_in_browser import _pick
+from tests.browser.conftest import pick_option as _pick
 
 DRAWN = {"exact", "proxy", "approximate", "zone", "schematic"}
 

@@ -8,11 +8,11 @@ import sys
 import tempfile
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from bench.servers import streamlit_server
 from tests.browser.conftest import ROOT, OfflinePage, map_frame
+from tests.browser.conftest import pick_option as _pick
 
 EDITOR, PASSWORD = "lg-editor", "longgang-office-2025"
 EVIDENCE = "龙岗区发改局 2025-06-30 通报 <img src=x onerror=\"window.__xss=1\"> [link](javascript:alert(1))"
@@ -39,23 +39,6 @@ def _sign_in(page) -> None:
     page.get_by_text(f"已登录:{EDITOR}").wait_for()
 
 
-def _pick(page, scope, label: str, option: str, typed: str | None = None) -> None:
-    """Choose an option of a Streamlit select box (by its label), typing ``typed`` first to narrow a long list.
-
-    A click that lands while the page is still settling opens nothing; it is repeated until the list shows.
-    """
-    box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label).first
-    wanted = page.get_by_role("option", name=option).first
-    for _ in range(8):
-        box.click()
-        if typed:
-            page.keyboard.type(typed)
-        try:
-            wanted.wait_for(timeout=8_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    wanted.click()
 
 
 def test_editor_records_progress_sees_it_and_is_refused_elsewhere(browser, progress_app):

@@ -2,9 +2,8 @@
 a visitor copies) says where the map is, also after a search moved it."""
 from __future__ import annotations
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from tests.browser.conftest import map_frame
+from tests.browser.conftest import pick_option as _pick
 
 # The main map as drawn now (a basemap change replaces its frame): [zoom, lat, lon], or null while none is drawn.
 MAP_VIEW_JS = """() => {
@@ -29,20 +28,6 @@ URL_IS_MAP_JS = """() => {
 }"""
 
 
-def _pick(page, scope, label: str, option: str, typed: str | None = None) -> None:
-    """Choose an option of a Streamlit select box; a click that lands while the page settles is repeated."""
-    box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label).first
-    wanted = page.get_by_role("option", name=option).first
-    for _ in range(8):
-        box.click()
-        if typed:
-            page.keyboard.type(typed)
-        try:
-            wanted.wait_for(timeout=8_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    wanted.click()
 
 
 def _map_at(page, zoom: float, lat: float, lon: float, new_frame: bool = False) -> None:
