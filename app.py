@@ -29,6 +29,7 @@ from layers.basemaps import BASEMAPS
 from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes, to_gpkg_bytes
 from layers.filter_table import FILTERS, Bilingual, FilterContext, FilterField
 from layers.filter_table import filter_context as make_filter_context
+from layers.item_layers import MapItems
 from layers.locate import catalogue_frame, items_by_paragraph
 from layers.map_assembly import assemble_map
 from layers.map_layers import MapLabels, map_labels
@@ -84,6 +85,12 @@ def labels() -> MapLabels:
     """District names and card labels the map shows (built once)."""
     frame, plan, profiles, _districts = data()
     return map_labels(plan, profiles, frame, extra_lookup=progress_lookup())
+
+
+@st.cache_resource(show_spinner=False)
+def map_items() -> MapItems:
+    """Every located item as the map receives it once, with its base map (built once per CRS)."""
+    return MapItems(data()[0])
 
 
 def progress_lookup() -> dict[str, dict[str, str]]:
@@ -282,8 +289,8 @@ def district_profile(did: str, lang: str, plan) -> None:
 
 def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: View | None, key: str = MAP_KEY,
                height: int = 620, start: View | None = None, legend_open: bool = True) -> dict | None:
-    """Draw the map. The base (tiles, districts, legend) only changes with basemap or language;
-    the project layers are sent as dynamic feature groups, so a filter change does not rebuild it.
+    """Draw the map. The base (tiles, districts, legend) and the items only change with the basemap, district or
+    colouring; a filter change sends which items to show, so it does not rebuild them.
 
     ``start`` is where the map is first drawn; ``focus`` moves the drawn map without rebuilding it.
     """
@@ -291,7 +298,7 @@ def render_map(frame: pd.DataFrame, state: filters.ViewState, focus: View | None
     if BASEMAPS[state.basemap].needs_token and not token:
         st.caption(t("token.missing", state.lang))
     colour_by, colours = COLOURING[state.colour]
-    built = assemble_map(frame, state, labels(), focus=focus, start=start, token=token,
+    built = assemble_map(frame, state, labels(), items=map_items(), focus=focus, start=start, token=token,
                          sync_view=key == MAP_KEY, legend_open=legend_open, colour_by=colour_by, colours=colours,
                          colour_labels=progress_lookup()["tracked" if state.colour == "tracked" else "outcome"],
                          base=False)  # the base map is rendered once per spec (interface.map_component)

@@ -104,14 +104,16 @@ def random_states(frame, n: int, seed: int = 7):
         })
 
 
-def build_map_strings(frame, state, colour_by: str | None = None,
-                      colours: dict[str, str] | None = None) -> tuple[int, int, int]:
+def build_map_strings(frame, state, items, colour_by: str | None = None,
+                      colours: dict[str, str] | None = None) -> tuple[int, int, int, int]:
     """Everything the app computes per filter change, down to the strings sent to the browser.
 
     Builds the map with ``layers.map_assembly.assemble_map`` and renders it with
-    ``interface.map_component`` (the base map rendered once per spec, the project layers per call), as the
-    app's main map does, without Streamlit. ``colour_by``/``colours`` colour the map by a column, as the app's
-    colour choice does. Returns the byte sizes of (base map script, project layer scripts, layer control script).
+    ``interface.map_component`` (the base map rendered once per spec and kept, the items of ``items``, a
+    ``layers.item_layers.MapItems`` built once per process as the app's, sent with it; the run's part built per
+    call), as the app's main map does, without Streamlit. ``colour_by``/``colours`` colour the map by a column, as
+    the app's colour choice does. Returns the byte sizes of (base map script, items sent with it, the run's
+    scripts: items to show, badges and selection, layers menu script).
     """
     from interface.map_component import BASES, component_args
     from layers import filters
@@ -119,12 +121,13 @@ def build_map_strings(frame, state, colour_by: str | None = None,
 
     names = progress_labels()["tracked"] if colour_by == "tracked_status" else None
     labels = bench_labels()
-    built = assemble_map(filters.apply(frame, state), state, labels, colour_by=colour_by, colours=colours,
-                         colour_labels=names, base=False)
-    assert built.spec is not None
+    built = assemble_map(filters.apply(frame, state), state, labels, items=items, colour_by=colour_by,
+                         colours=colours, colour_labels=names, base=False)
+    assert built.spec is not None and built.items is not None
     base = BASES.get(built.spec, labels)
     args = component_args(base, built, key="plan_map", height=620, returned_objects=["last_active_drawing"]).kwargs
-    return len(base.script.encode()), len(args["feature_group"].encode()), len(args["layer_control"].encode())
+    return (len(base.script.encode()), len(args["script"].encode()) - len(base.script.encode()),
+            len(args["feature_group"].encode()), len(args["layer_control"].encode()))
 
 
 @lru_cache(maxsize=1)
@@ -149,6 +152,7 @@ def progress_labels() -> dict[str, dict[str, str]]:
 def server_figures(report: Report, quick: bool) -> dict:
     from geo.boundaries import display_districts
     from layers.filters import ViewState
+    from layers.item_layers import MapItems
     from layers.locate import catalogue_frame
     from layers.synthetic import scaled
 
@@ -156,27 +160,29 @@ def server_figures(report: Report, quick: bool) -> dict:
     out: dict[int | str, Any] = {}
     for factor in (1, 10):
         data = scaled(frame, factor)
+        items = MapItems(data)
         states = list(random_states(data, 12 if quick else 60))
         times = []
         for st in [ViewState()] + states:
             t0 = time.perf_counter()
-            build_map_strings(data, st)
+            build_map_strings(data, st, items)
             times.append((time.perf_counter() - t0) * 1000)
         times = drop_warmup(times)
         label = "" if factor == 1 else " at 10× data (synthetic copies)"
         report.add(f"server: map build per filter change, median{label}", statistics.median(times), unit="ms")
         report.add(f"server: map build per filter change, p95{label}", pct(times, 0.95), unit="ms")
         out[factor] = times
-    base, groups, control = build_map_strings(frame, ViewState())
+    base, items_bytes, run, control = build_map_strings(frame, ViewState(), MapItems(frame))
     districts_bytes = len(display_districts().to_json().encode())
-    out["payload"] = {"base_map": base, "project_layers": groups, "layer_control": control}
+    out["payload"] = {"base_map": base, "items": items_bytes, "run_layers": run, "layer_control": control}
     out["baseline_payload"] = baseline_payload(frame)
-    app_data = base + groups + control
+    app_data = base + items_bytes + run + control
     report.add("payload: districts (app base map script vs baseline GeoJSON)", base / 1024,
                out["baseline_payload"]["districts"] / 1024, unit="KiB",
                note=f"districts GeoJSON alone {districts_bytes / 1024:.0f} KiB")
-    report.add("payload: projects (app feature groups vs baseline GeoJSON)", (groups + control) / 1024,
-               out["baseline_payload"]["projects"] / 1024, unit="KiB")
+    report.add("payload: projects (app items, run's show script and layers menu vs baseline GeoJSON)",
+               (items_bytes + run + control) / 1024, out["baseline_payload"]["projects"] / 1024, unit="KiB",
+               note=f"sent per filter change: {(run + control) / 1024:.1f} KiB")
     row = report.add("payload: map data total", app_data / 1024, sum(out["baseline_payload"].values()) / 1024,
                      unit="KiB", target="≤ 1.3× baseline")
     row.met = row.ratio is not None and row.ratio <= 1.3
@@ -246,6 +252,7 @@ def progress_server_figures(report: Report, quick: bool, factors: tuple[int, ...
     With progress, each change also does what app.main does before the map: read every item's state as of
     today from the store, join it to the frame, and colour the map by tracked status.
     """
+    from layers.item_layers import MapItems
     from layers.locate import catalogue_frame
     from layers.synthetic import scaled
     from tracking.frame import STATUS_COLOURS, with_progress
@@ -255,6 +262,7 @@ def progress_server_figures(report: Report, quick: bool, factors: tuple[int, ...
     out: dict[str, Any] = {}
     for factor in factors:
         data = scaled(frame, factor)
+        items = MapItems(data)
         states = list(random_states(data, 12 if quick else 60))
         tmp = Path(tempfile.mkdtemp(prefix="bench-progress-"))
         try:
@@ -274,12 +282,12 @@ def progress_server_figures(report: Report, quick: bool, factors: tuple[int, ...
                     warm.append((time.perf_counter() - t0) * 1000)
                 for st in states[:1] + states:  # the first round warms both paths and is dropped
                     t0 = time.perf_counter()
-                    build_map_strings(data, st)
+                    build_map_strings(data, st, items)
                     without_times.append((time.perf_counter() - t0) * 1000)
                     t0 = time.perf_counter()
                     today = today_shenzhen()
                     tracked = with_progress(data, store.status_as_of(today), today)
-                    build_map_strings(tracked, st, colour_by="tracked_status", colours=STATUS_COLOURS)
+                    build_map_strings(tracked, st, items, colour_by="tracked_status", colours=STATUS_COLOURS)
                     with_times.append((time.perf_counter() - t0) * 1000)
             finally:
                 store.close()

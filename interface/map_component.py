@@ -1,14 +1,17 @@
-"""The map drawn through streamlit-folium's component, with each base map rendered once.
+"""The map drawn through streamlit-folium's component, with each base map rendered once and the items sent with it.
 
 ``st_folium`` renders the whole folium map on every rerun. The base map (tiles, districts, labels,
 legend, controls) only changes with its ``BaseSpec``, which a filter change leaves alone, yet it was
-most of a filter change's server time. Here the base map's strings are kept per spec and only the
-project layers are rendered on each run. The component receives exactly the arguments ``st_folium``
-would send for the same map (``tests/test_map_component.py`` compares them), using streamlit-folium's
-own helpers; the package is pinned in requirements.txt because those helpers are not public API.
+most of a filter change's server time. Here the base map's strings are kept per spec, the project items
+follow them in the map's script (``layers.item_layers``: built once per process), and each run renders only its
+own part: which items to show, the district-level badges, the selection and the layers menu. That part and the
+base map reach the component as ``st_folium`` would send them (``tests/test_map_component.py`` compares them),
+using streamlit-folium's own helpers; the package is pinned in requirements.txt because those helpers are not
+public API.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -46,6 +49,7 @@ class BaseStrings:
     js_links: tuple[str, ...]
     # the base map's layers in the layers menu: (name, variable, overlay)
     control_entries: tuple[tuple[str, str, bool], ...]
+    script_hash: str  # st_folium's hash of the script (its generated names left out)
 
 
 class BaseLayerRef(folium.map.Layer):
@@ -90,7 +94,7 @@ def render_base(m: folium.Map) -> BaseStrings:
     css, js = _links(m)
     entries = tuple((item.layer_name, item.get_name(), bool(item.overlay)) for item in m._children.values()
                     if isinstance(item, folium.map.Layer) and item.control)
-    return BaseStrings(script, header, html, sf.get_full_id(m), css, js, entries)
+    return BaseStrings(script, header, html, sf.get_full_id(m), css, js, entries, sf.generate_js_hash(script))
 
 
 class BaseCache:
@@ -126,27 +130,43 @@ class ComponentArgs:
     hash_key: str
 
 
+def _component_key(base: BaseStrings, items_digest: str, key: str) -> str:
+    """The component's key, from the base map's script (as st_folium makes it: a new base map is a new map in the
+    page), the caller's key and the item set's digest (so is a new item set). The base map's part is hashed once,
+    when it is rendered: hashing its script on every run would cost more than the rest of the run."""
+    return hashlib.sha256(f"{base.script_hash}|{key}|{items_digest}".encode()).hexdigest()
+
+
 def component_args(base: BaseStrings, built: AssembledMap, *, key: str, height: int,
                    returned_objects: Iterable[str]) -> ComponentArgs:
-    """The component's arguments for a base map's strings and this run's project layers."""
+    """The component's arguments for a base map's strings and this run's part of the map.
+
+    The items travel in the script, with the base map; the run's feature groups (the items to show, the
+    district-level badges, the selection) and the layers menu are what a filter change sends.
+    """
     wanted = list(returned_objects)
     unknown = set(wanted) - set(_DEFAULTS)
     if unknown:
         raise ValueError(f"returned objects not supported here: {sorted(unknown)}")
     # The layers' scripts name their map; any map will do, since st_folium's helper renames it "map_div".
-    # The layers menu lists the base map's layers too: they are named on the scratch map, in the same order.
+    # The layers menu lists the base map's layers and the items' categories too: they are named on the scratch
+    # map, in the order listed.
     scratch = folium.Map(tiles=None)
     for name, variable, overlay in base.control_entries:
         scratch.add_child(BaseLayerRef(name, variable, overlay), name=variable)
+    for ref in built.categories or []:
+        scratch.add_child(ref, name=ref.get_name())
     groups = "".join(sf._get_feature_group_string(fg, map=scratch, idx=i) for i, fg in enumerate(built.layers))
     control = sf._get_layer_control_string(built.control, scratch)
     layer_css, layer_js = _links(*built.layers, built.control)
-    hash_key = sf.generate_js_hash(base.script, key, False)
+    # The items follow the base map in its script (st_folium runs it once, when the map is first drawn).
+    script = base.script + (built.items.init_script() if built.items is not None else "")
+    hash_key = _component_key(base, built.items.digest if built.items is not None else "", key)
     kwargs = dict(
-        script=base.script, header=base.header, html=base.html, id=base.map_id, key=hash_key, height=height,
+        script=script, header=base.header, html=base.html, id=base.map_id, key=hash_key, height=height,
         width=None, returned_objects=wanted, default={k: _DEFAULTS[k] for k in wanted}, zoom=built.zoom,
-        center=built.center, feature_group=groups, return_on_hover=False, layer_control=control, pixelated=False,
-        css_links=list(dict.fromkeys(base.css_links + layer_css)),
+        center=built.center, feature_group=built.show + groups, return_on_hover=False, layer_control=control,
+        pixelated=False, css_links=list(dict.fromkeys(base.css_links + layer_css)),
         js_links=list(dict.fromkeys(base.js_links + layer_js)), wrap_longitude=False,
     )
     return ComponentArgs(kwargs, hash_key)

@@ -1,9 +1,10 @@
 """The map a view shows, assembled in one place for the app and the benchmark.
 
-``assemble_map`` returns what the app hands to ``st_folium``: the base map (tiles, districts,
-labels, legend; it changes only with the basemap, the language or the selected district), the
-project layers sent as dynamic feature groups (a filter change replaces only these), the layer
-control and where to move the drawn map. The benchmark measures this same function.
+``assemble_map`` returns what the map component is drawn from: the base map (tiles, districts, labels, legend;
+it changes only with its ``BaseSpec``), the project items (sent once with the base map, ``layers.item_layers``)
+and this run's part: which items to show, with their tracked status and colour, the district-level badges and
+the selection, as dynamic feature groups (a filter change replaces only these), the layers menu and where to move
+the drawn map. The benchmark measures this same function.
 """
 from __future__ import annotations
 
@@ -15,14 +16,15 @@ import geopandas as gpd
 
 from layers.basemaps import BASEMAPS
 from layers.filters import ViewState
+from layers.item_layers import CategoryRef, ItemSet, MapItems, category_counts, show_payload, show_script
 from layers.map_controls import ClickNear, GroupedLayers, Legend, Locator, PointScale, TileNotice, ViewSync
 from layers.map_layers import (
     MapLabels,
     base_map,
+    district_badges,
     district_labels,
     district_layer,
     legend_groups,
-    project_layers,
     selection_layer,
 )
 from layers.viewport import View
@@ -46,14 +48,17 @@ class BaseSpec:
 
 @dataclass
 class AssembledMap:
-    """Everything ``st_folium`` needs for one map."""
+    """Everything the map component needs for one map."""
 
     base: folium.Map
-    layers: list[folium.FeatureGroup]
+    layers: list[folium.FeatureGroup]  # this run's feature groups: district-level badges, the selection
     control: folium.LayerControl
     center: list[float] | None  # where to move the drawn map (None: leave the browser's view)
     zoom: float | None
     spec: BaseSpec | None = None
+    items: ItemSet | None = None  # every located item, sent once with the base map
+    show: str = ""  # this run's script: which items to show, their tracked status and colour
+    categories: list[CategoryRef] | None = None  # the items' categories in the layers menu, with counts
 
 
 def base_spec(state: ViewState, *, start: View | None = None, token: str = "", sync_view: bool = True,
@@ -96,11 +101,14 @@ def assemble_base(spec: BaseSpec, labels: MapLabels) -> folium.Map:
     return m
 
 
-def assemble_layers(frame: gpd.GeoDataFrame, state: ViewState, colour_by: str | None = None,
-                    colours: Mapping[str, str] | None = None) -> list[folium.FeatureGroup]:
-    """The project layers of ``frame`` (already filtered), and the selected item's outline with its card."""
+def assemble_layers(frame: gpd.GeoDataFrame, state: ViewState) -> list[folium.FeatureGroup]:
+    """This run's feature groups for ``frame`` (already filtered): district-level badges and the selected item's
+    outline with its card."""
     crs = BASEMAPS[state.basemap].overlay_crs
-    layers = project_layers(frame, crs, colour_by=colour_by, colours=colours)
+    layers: list[folium.FeatureGroup] = []
+    badges = district_badges(frame, crs)
+    if badges is not None:
+        layers.append(badges)
     if state.item:
         selected = selection_layer(frame[frame["id"] == state.item], crs)
         if selected is not None:
@@ -108,12 +116,14 @@ def assemble_layers(frame: gpd.GeoDataFrame, state: ViewState, colour_by: str | 
     return layers
 
 
-def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *, focus: View | None = None,
-                 start: View | None = None, token: str = "", sync_view: bool = True, legend_open: bool = True,
-                 colour_by: str | None = None, colours: Mapping[str, str] | None = None,
+def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *, items: MapItems | None = None,
+                 focus: View | None = None, start: View | None = None, token: str = "", sync_view: bool = True,
+                 legend_open: bool = True, colour_by: str | None = None, colours: Mapping[str, str] | None = None,
                  colour_labels: Mapping[str, str] | None = None, base: bool = True) -> AssembledMap:
     """The map of ``frame`` (already filtered) for a view state.
 
+    ``items`` are the items sent once with the base map (the whole catalogue, built once per process; by default
+    those of ``frame``); the map shows those of ``frame``.
     ``start`` is where the map is first drawn; ``focus`` moves the drawn map without rebuilding it.
     ``sync_view`` writes the map position into the page URL (the app's main map only).
     ``colour_by``/``colours`` colour features by a column instead of by category group; the legend then lists
@@ -124,7 +134,11 @@ def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *
     spec = base_spec(state, start=start, token=token, sync_view=sync_view, legend_open=legend_open,
                      colour_by=colour_by, colours=colours, colour_labels=colour_labels)
     m = assemble_base(spec, labels) if base else folium.Map(tiles=None)
-    layers = assemble_layers(frame, state, colour_by=colour_by, colours=colours)
+    item_set = (items or MapItems(frame)).for_crs(BASEMAPS[state.basemap].overlay_crs)
+    payload = show_payload(item_set, frame, colour_by=colour_by, colours=colours)
+    categories = [CategoryRef(c, n) for c, n in category_counts(item_set, payload)]
+    layers = assemble_layers(frame, state)
     center = [focus[0], focus[1]] if focus is not None else None
     control = GroupedLayers([(g, label) for g, _, label in legend_groups()])  # categories under their group
-    return AssembledMap(m, layers, control, center, focus[2] if focus else None, spec)
+    return AssembledMap(m, layers, control, center, focus[2] if focus else None, spec, item_set,
+                        show_script(payload), categories)

@@ -21,6 +21,7 @@ from layers.geojson_layer import TextRendered
 
 CONTROLS_JS = ("map_controls_js", f"{settings.STATIC_URL}/map_controls.js")
 CARD_JS = ("card_js", f"{settings.STATIC_URL}/card.js")
+ITEMS_JS = ("items_js", f"{settings.STATIC_URL}/items.js")  # the project items, shown per filter change
 GROUPED_LAYERS = f"{settings.STATIC_URL}/vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol"
 VIEW_SYNC_JS = ("view_sync_js", f"{settings.STATIC_URL}/view_sync.js")
 
@@ -61,12 +62,6 @@ class CardLookup(MacroElement):
         super().__init__()
         self._name = "CardLookup"
         self.lookup_json = lookup_json
-
-
-class ProjectCard(_Call):
-    """Binds the project card (popup) and the hover tooltip, both drawn by ``static/card.js``."""
-
-    function = "bindCard"
 
 
 class DistrictTooltip(_Call):

@@ -1,4 +1,4 @@
-"""Folium map layers: the offline base map, the district layer and the project layers.
+"""Folium map layers: the offline base map, the district layer, the selection and the district-level badges.
 
 No Streamlit here: the functions return folium objects so that the app, the benchmark and the
 browser tests build exactly the same map (``layers.map_assembly`` puts them together). Names and
@@ -14,7 +14,6 @@ from functools import lru_cache
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 import settings
@@ -23,10 +22,11 @@ from geo.boundaries import display_districts
 from geo.coords import CrsName
 from layers.basemaps import Basemap
 from layers.geojson_layer import GeoJsonLayer, LayerGroup
-from layers.geometry import FUZZY, display_geometry, rounded, shifted, shifted_geometry
+from layers.geometry import display_geometry, rounded, shifted, shifted_geometry
 from layers.map_controls import (
     CARD_JS,
     CONTROLS_JS,
+    ITEMS_JS,
     BigScreen,
     CardLookup,
     DeclutterLabels,
@@ -34,7 +34,6 @@ from layers.map_controls import (
     ListPopup,
     MetricScale,
     OpenCard,
-    ProjectCard,
     script_json,
 )
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, PLAN_STAGES, PRECISIONS
@@ -92,6 +91,7 @@ class OfflineMap(folium.Map):
         ("leaflet", f"{VENDOR}/leaflet/leaflet.js"),
         CARD_JS,  # project cards and tooltips, built in the browser
         CONTROLS_JS,  # legend, tooltips, popups and scales
+        ITEMS_JS,  # the project items (layers.item_layers)
     ]
     default_css = [
         ("leaflet_css", f"{VENDOR}/leaflet/leaflet.css"),
@@ -219,71 +219,6 @@ def feature_style(feature: dict) -> dict:
 
 FEATURE_COLUMNS = ["id", "name_zh", "name_en", "group", "category", "plan_stage", "stage_phrase", "paragraph_id",
                    "districts", "precision", "location_source", "radius_m", "quote"]
-# Progress columns a frame may carry (tracking.frame.with_progress); cards show them when present.
-TRACKED_COLUMNS = ("tracked_status", "tracked_as_of", "outcome")
-
-
-class CategoryLayer(LayerGroup):
-    """The drawn items of one category: named with its count, and listed under its group in the layers menu."""
-
-    def __init__(self, category: str, count: int) -> None:
-        label = CATEGORIES[category]
-        super().__init__(name=f"{label.zh} {label.en} ({count})", show=True)
-        self.group = label.group  # read by the layers menu (layers.map_controls.menu_groups)
-        self.count = count
-
-
-def project_layers(frame: gpd.GeoDataFrame, crs: CrsName, colour_by: str | None = None,
-                   colours: Mapping[str, str] | None = None) -> list[folium.FeatureGroup]:
-    """One toggleable layer per category, holding the located items of the (filtered) frame.
-
-    Items known only to their district are drawn as a count badge on the district, never as a
-    pin; items that are not located are not drawn (the table lists them). Features take their
-    group's colour unless ``colour_by`` names a column whose values ``colours`` maps to colours.
-    """
-    drawn = shifted(frame[frame.geometry.notna()], crs)
-    # One pass over plain records (row-wise pandas access costs more than the rest of this put together)
-    extra = [c for c in (*TRACKED_COLUMNS, colour_by) if c and c in drawn.columns and c not in FEATURE_COLUMNS]
-    columns = FEATURE_COLUMNS + list(dict.fromkeys(extra))
-    # Column by column (to_dict("records") walks Arrow-backed strings one value at a time)
-    by_column = [drawn[c].tolist() for c in columns]
-    records = [dict(zip(columns, values, strict=True)) for values in zip(*by_column, strict=True)]
-    geoms = list(drawn.geometry)
-    shapes = rounded(np.asarray(geoms, dtype=object)) if geoms else []
-    by_category: dict[str, tuple[list[dict], list[dict]]] = {}
-    for rec, geom, shape in zip(records, geoms, shapes, strict=True):
-        props = feature_props(rec, geom.geom_type == "Point")
-        if colour_by is not None and colours is not None and str(rec[colour_by]) in colours:
-            props["colour"] = colours[str(rec[colour_by])]
-        feature = {"type": "Feature", "geometry": shape.__geo_interface__, "properties": props}
-        exact, fuzzy = by_category.setdefault(rec["category"], ([], []))
-        (fuzzy if rec["precision"] in FUZZY else exact).append(feature)
-    layers: list[folium.FeatureGroup] = []
-    for category in CATEGORIES:
-        if category not in by_category:
-            continue
-        parts = by_category[category]
-        fg = CategoryLayer(category, len(parts[0]) + len(parts[1]))
-        # Estimates travel as a point and a radius; Leaflet draws the circle of uncertainty (L.Circle,
-        # in metres), so the browser gets a few bytes instead of a polygon per item.
-        markers = (folium.CircleMarker(radius=7), folium.Circle(radius=1000))
-        for features, marker in zip(parts, markers, strict=True):
-            if not features:
-                continue
-            layer = GeoJsonLayer(
-                {"type": "FeatureCollection", "features": features},
-                style_function=feature_style,
-                marker=marker,
-                highlight_function=lambda f: {"weight": 4},
-                zoom_on_click=False,
-            )
-            ProjectCard().add_to(layer)
-            layer.add_to(fg)
-        layers.append(fg)
-    badge_layer = district_badges(frame, crs)
-    if badge_layer is not None:
-        layers.append(badge_layer)
-    return layers
 
 
 def selection_layer(rows: gpd.GeoDataFrame, crs: CrsName) -> folium.FeatureGroup | None:

@@ -13,6 +13,7 @@
     var t = (window.SZ_CARD_LOOKUP || {})[table] || {};
     return t[key] || key || "—";
   }
+  window.szEl = el;  // the one DOM helper, shared with static/map_controls.js (loaded after this file)
   window.szCard = function (p) {
     var districts = (p.districts || []).map(function (d) { return look("district", d); }).join("、") || "—";
     var source = el("a", null, look("citation", p.para));

@@ -4,12 +4,7 @@
 (function () {
   "use strict";
 
-  function el(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) { e.className = className; }
-    if (text != null) { e.textContent = String(text); }
-    return e;
-  }
+  var el = window.szEl;  // text goes in with textContent (static/card.js, loaded first)
 
   function lookup(table) { return (window.SZ_CARD_LOOKUP || {})[table] || {}; }
 
@@ -69,7 +64,7 @@
       }
     }
     function later() { if (!pending) { pending = setTimeout(recount, 30); } }
-    map.on("layeradd layerremove", later);
+    map.on("layeradd layerremove szitems", later);  // szitems: statuses changed (static/items.js)
     later();
   };
 

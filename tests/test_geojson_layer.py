@@ -8,7 +8,7 @@ from branca.element import MacroElement
 from streamlit_folium import _get_feature_group_string
 
 from layers.geojson_layer import GeoJsonLayer, LayerGroup
-from layers.map_controls import ProjectCard
+from layers.map_controls import DistrictTooltip
 
 FEATURES = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [113.9, 22.54]},
@@ -32,27 +32,28 @@ def build(cls, data=FEATURES, show: bool = True, group=folium.FeatureGroup,
 
 
 class FoliumCard(MacroElement):
-    """ProjectCard's output, rendered the way folium renders any element."""
+    """DistrictTooltip's output (a call of static/map_controls.js on its layer), rendered the way folium renders
+    any element."""
 
-    _template = ProjectCard._template
+    _template = DistrictTooltip._template
 
     def __init__(self) -> None:
         super().__init__()
-        self._name = "ProjectCard"
-        self.function = "bindCard"
+        self._name = "DistrictTooltip"
+        self.function = "districtTooltip"
         self.config_json = "null"
 
 
 def test_groups_and_cards_are_the_same_as_folium_writes_them():
     for show in (True, False):
-        ours, fg = build(GeoJsonLayer, show=show, group=LayerGroup, card=ProjectCard)
+        ours, fg = build(GeoJsonLayer, show=show, group=LayerGroup, card=DistrictTooltip)
         fg.add_to(ours)
         theirs, fg2 = build(folium.GeoJson, show=show, card=FoliumCard)
         fg2.add_to(theirs)
         page = ours.get_root().render()
         assert normalised(page) == normalised(theirs.get_root().render())
-        assert "szMap.bindCard(" in page
-        ours, fg = build(GeoJsonLayer, show=show, group=LayerGroup, card=ProjectCard)
+        assert "szMap.districtTooltip(" in page
+        ours, fg = build(GeoJsonLayer, show=show, group=LayerGroup, card=DistrictTooltip)
         theirs, fg2 = build(folium.GeoJson, show=show, card=FoliumCard)
         assert normalised(_get_feature_group_string(fg, ours)) == normalised(_get_feature_group_string(fg2, theirs))
 

@@ -5,8 +5,6 @@ import json
 import re
 from collections import Counter
 
-from streamlit_folium import _get_feature_group_string, _get_layer_control_string
-
 import settings
 from layers import filters
 from layers.filters import ViewState
@@ -14,15 +12,12 @@ from layers.locate import catalogue_frame
 from layers.map_assembly import AssembledMap, assemble_map
 from layers.map_controls import GroupedLayers
 from layers.schema import CATEGORIES, CATEGORY_GROUPS
-from tests.test_map_layers import labels, sent_features
+from tests.test_map_layers import drawn_features, labels, sent_args
 
 
 def sent_menu(built: AssembledMap) -> tuple[dict, str]:
-    """The menu's configuration and script as st_folium sends them (after the project layers)."""
-    built.base.get_root().render()
-    for i, fg in enumerate(built.layers):
-        _get_feature_group_string(fg, map=built.base, idx=i)
-    script = _get_layer_control_string(built.control, built.base)
+    """The menu's configuration and script as the map component receives them (after the run's layers)."""
+    script = sent_args(built)["layer_control"]
     found = re.search(r"szMap\.groupedLayers\(map_div, (\{.*?\}),\s*\[", script, re.S)
     assert found, script[:500]
     return json.loads(found.group(1)), script
@@ -34,8 +29,7 @@ def test_every_category_is_listed_once_under_its_group_with_the_counts_drawn():
     menu, _ = sent_menu(built)
     named = [g for g in menu["groups"] if g["id"]]
     assert [g["id"] for g in named] == list(CATEGORY_GROUPS)  # all seven, in the legend's order
-    drawn = Counter(f["properties"]["category"] for f in sent_features(built.layers).values()
-                    if f["properties"].get("precision") != "district")
+    drawn = Counter(f["properties"]["category"] for f in drawn_features(built).values())
     assert set(drawn) <= set(CATEGORIES)
     listed: Counter[str] = Counter()
     for group in named:
@@ -72,10 +66,10 @@ def test_the_menu_is_what_streamlit_folium_replaces_and_loads_from_the_app():
     _, script = sent_menu(built)
     assert "var layer_control_layer_control = szMap.groupedLayers(" in script
     assert script.rstrip().endswith("window.layer_control = layer_control_layer_control;")
-    names = re.search(r"\[([^\]]*)\]\);", script)
-    assert names and names.group(1).split(", ") == [f"feature_group_feature_group_{i}"
-                                                    for i in range(len(built.layers))
-                                                    if built.layers[i].control]
+    names = re.search(r"\[(szItemGroups[^\n]*)\]\);", script)
+    assert built.categories is not None
+    assert names and names.group(1).split(", ") == [f'szItemGroups["{c.category}"]' for c in built.categories] + [
+        f"feature_group_feature_group_{i}" for i in range(len(built.layers)) if built.layers[i].control]
     assert isinstance(built.control, GroupedLayers)
     links = [u for _, u in built.control.default_js + built.control.default_css]
     assert links and all(u.startswith(f"{settings.STATIC_URL}/vendor/") for u in links)

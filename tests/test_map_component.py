@@ -9,6 +9,7 @@ from bench.run import bench_labels
 from interface import map_component
 from interface.map_component import BaseCache, component_args, render_base
 from layers import filters
+from layers.item_layers import MapItems
 from layers.locate import catalogue_frame
 from layers.map_assembly import assemble_base, assemble_map
 
@@ -39,19 +40,35 @@ def st_folium_call(built, key: str, height: int) -> dict:
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_the_component_gets_what_st_folium_would_send(state):
+def test_the_component_gets_what_st_folium_would_send_and_the_items_once(state):
+    """Base map, run's layers and menu as st_folium would send them; the items follow the base map in its script
+    and the run adds only which to show."""
     frame = filters.apply(catalogue_frame(), state)
     labels = bench_labels()
     focus = (22.54, 113.9, 14.0)
-    theirs = st_folium_call(assemble_map(frame, state, labels, focus=focus), "plan_map", 620)
-    built = assemble_map(frame, state, labels, focus=focus, base=False)
-    assert built.spec is not None
+    items = MapItems(catalogue_frame())
+    full = assemble_map(frame, state, labels, items=items, focus=focus)
+    for ref in full.categories or []:  # the items' categories, as the layers menu names them
+        full.base.add_child(ref, name=ref.get_name())
+    theirs = st_folium_call(full, "plan_map", 620)
+    built = assemble_map(frame, state, labels, items=items, focus=focus, base=False)
+    assert built.spec is not None and built.items is not None
     ours = component_args(render_base(assemble_base(built.spec, labels)), built, key="plan_map", height=620,
                           returned_objects=["last_active_drawing"]).kwargs
     assert ours.keys() == theirs.keys()
-    for name in theirs:
+    assert ours["script"] == theirs["script"] + built.items.init_script()
+    assert ours["feature_group"] == built.show + theirs["feature_group"]
+    assert built.show.startswith("\nszItems.show(map_div, {") and len(built.show) < 40 * len(built.items.ids) + 400
+    for name in set(theirs) - {"script", "feature_group", "key"}:
         assert ours[name] == theirs[name], name
-    assert "feature_group_0" in ours["feature_group"] and "szMap.groupedLayers(map_div" in ours["layer_control"]
+    assert "szMap.groupedLayers(map_div" in ours["layer_control"]
+    # another item set is another map in the page; the same one keeps the map
+    again = component_args(render_base(assemble_base(built.spec, labels)), built, key="plan_map", height=620,
+                           returned_objects=["last_active_drawing"]).kwargs
+    assert again["key"] == ours["key"]
+    other = assemble_map(frame, state, labels, items=MapItems(catalogue_frame().head(5)), base=False)
+    assert component_args(render_base(assemble_base(built.spec, labels)), other, key="plan_map", height=620,
+                          returned_objects=["last_active_drawing"]).kwargs["key"] != ours["key"]
 
 
 def test_a_base_map_is_rendered_once_per_spec():
@@ -99,3 +116,17 @@ def test_the_layers_menu_still_lists_the_base_maps_own_layers():
                           returned_objects=["last_active_drawing"]).kwargs
     assert ours["layer_control"] == theirs["layer_control"]
     assert "Districts" in ours["layer_control"] and "Projects" in ours["layer_control"]
+
+
+def test_another_base_map_is_another_map_in_the_page():
+    """The component's key follows the base map: switching the basemap or district draws a new map (a map whose
+    key stayed would keep drawing the old base map, since a drawn map's script is never run again)."""
+    labels = bench_labels()
+    items = MapItems(catalogue_frame())
+    keys = set()
+    for state in (filters.ViewState(), filters.ViewState(basemap="osm"), filters.ViewState(district="futian")):
+        built = assemble_map(catalogue_frame(), state, labels, items=items, base=False)
+        assert built.spec is not None
+        keys.add(component_args(map_component.BASES.get(built.spec, labels), built, key="plan_map", height=620,
+                                returned_objects=["last_active_drawing"]).kwargs["key"])
+    assert len(keys) == 3

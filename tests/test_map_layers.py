@@ -10,13 +10,13 @@ import geopandas as gpd
 import prcoords
 import pytest
 from shapely.geometry import LineString, Point, shape
-from streamlit_folium import _get_feature_group_string
 
 import settings
 from district_profiles import load_profiles
 from layers.basemaps import BASEMAPS
 from layers.geometry import display_geometry
 from layers.locate import catalogue_frame
+from layers.map_assembly import AssembledMap
 from layers.map_controls import Legend
 from layers.map_layers import (
     MapLabels,
@@ -26,7 +26,6 @@ from layers.map_layers import (
     district_layer,
     legend_groups,
     map_labels,
-    project_layers,
 )
 from layers.schema import CATEGORY_GROUPS
 from layers.viewport import view_of_items, zoom_for
@@ -37,27 +36,47 @@ def labels() -> MapLabels:
     return map_labels(load_plan(), load_profiles(), catalogue_frame())
 
 
-def sent_features(layers: list[folium.FeatureGroup]) -> dict[str, dict]:
-    """The project features as the browser receives them, read from the scripts st_folium sends for
-    the feature groups: per item id its GeoJSON feature, the style it is drawn with and the Leaflet
-    class each point becomes ("circlemarker": a dot of fixed pixel size, "circle": metres on the ground)."""
+def sent_args(built: AssembledMap) -> dict:
+    """What the map component is called with for ``built`` (as ``interface.map_component.draw_map`` calls it)."""
+    from interface.map_component import component_args, render_base
+
+    return component_args(render_base(built.base), built, key="k", height=600,
+                          returned_objects=["last_active_drawing"]).kwargs
+
+
+def drawn_features(built: AssembledMap) -> dict[str, dict]:
+    """The project features the browser draws for ``built``, per item id: read from the items sent with the base map
+    and the run's show script, with what ``static/items.js`` makes of them: the style (the precision grade's
+    template with the colour and radius filled in), the tracked status the card shows, and the Leaflet class a
+    point becomes ("circlemarker": a dot of fixed pixel size, "circle": metres on the ground)."""
+    assert built.items is not None
+    data = json.loads(built.items.data_json)
+    found = re.search(r"szItems\.show\(map_div, (\{.*\})\);", built.show)
+    assert found, built.show[:200]
+    payload = json.loads(found.group(1))
     out: dict[str, dict] = {}
-    for i, fg in enumerate(layers):
-        js = _get_feature_group_string(fg, map=folium.Map(), idx=i)
-        for name, data in re.findall(r"\b(\w+)_add\((\{.*\})\);\n", js):
-            styler = re.search(rf"function {name}_styler\(feature\) {{(.*?)\n        }}", js, re.S)
-            assert styler, f"no style function sent for {name}"
-            styles: dict[str, dict] = {}
-            for cases, style in re.findall(r"((?:case \"[^\"]*\": |default:\s*)+)return (\{.*?\});", styler.group(1)):
-                for key in re.findall(r'case "([^"]*)"', cases) or ["*"]:
-                    styles[key] = json.loads(style)
-            marker = re.search(rf"function {name}_pointToLayer.*?new L\.(\w+)\(latlng", js, re.S)
-            for f in json.loads(data)["features"]:
-                if "id" not in f["properties"]:
-                    continue  # the selection's outline: not an item
-                out[f["properties"]["id"]] = dict(f, style=styles.get(f["properties"]["id"], styles.get("*")),
-                                                  marker=marker.group(1).lower() if marker else None)
+    for k, n in enumerate(payload["i"]):
+        feature = data["features"][n]
+        props = dict(feature["properties"])
+        if "s" in payload:
+            props.update(tracked=payload["S"][payload["s"][k]], tracked_as_of=payload["D"][payload["d"][k]],
+                         outcome=payload["O"][payload["o"][k]])
+        colour = (payload["C"][payload["c"][k]] if "c" in payload else "") or data["colours"][props["group"]]
+        template = data["styles"][props["precision"] + (":pt" if props["point"] else "")]
+        style = {key: colour if v == "@colour" else props["radius_m"] if v == "@radius" else v
+                 for key, v in template.items()}
+        marker = None
+        if feature["geometry"]["type"] == "Point":
+            marker = "circle" if props["precision"] in data["fuzzy"] else "circlemarker"
+        out[props["id"]] = dict(feature, properties=props, style=style, marker=marker)
     return out
+
+
+def built_map(frame: gpd.GeoDataFrame, basemap: str = "none", **kwargs) -> AssembledMap:
+    from layers.filters import ViewState
+    from layers.map_assembly import assemble_map
+
+    return assemble_map(frame, ViewState(basemap=basemap), labels(), **kwargs)
 
 
 def _links(m: folium.Map) -> list[str]:
@@ -97,10 +116,12 @@ def _frame() -> gpd.GeoDataFrame:
 def test_every_asset_is_served_by_the_app_itself():
     m = base_map(BASEMAPS["none"], labels())
     district_layer("wgs84").add_to(m)
-    for layer in project_layers(_frame(), "wgs84"):
+    built = built_map(_frame())
+    for layer in built.layers:
         layer.add_to(m)
-    links = _links(m)
+    links = _links(m) + sent_args(built)["js_links"] + sent_args(built)["css_links"]
     assert links, "the map declares its assets"
+    assert f"{settings.STATIC_URL}/items.js" in links
     for url in links:
         assert url.startswith(settings.STATIC_URL + "/"), url
         assert (settings.STATIC_DIR / url[len(settings.STATIC_URL) + 1:]).is_file(), url
@@ -138,16 +159,17 @@ def test_gaode_overlays_are_shifted_into_gcj02():
 
 def test_gaode_shift_applies_to_project_layers_too():
     frame = _frame()
-    lon, lat = sent_features(project_layers(frame, "wgs84"))["exact-pt"]["geometry"]["coordinates"]
-    glon, glat = sent_features(project_layers(frame, "gcj02"))["exact-pt"]["geometry"]["coordinates"]
+    lon, lat = drawn_features(built_map(frame))["exact-pt"]["geometry"]["coordinates"]
+    glon, glat = drawn_features(built_map(frame, "gaode"))["exact-pt"]["geometry"]["coordinates"]
     expected = prcoords.wgs_gcj(prcoords.Coords(lat, lon))
     # both sides are sent rounded to 5 decimals (~1 m)
     assert (glat, glon) == pytest.approx((expected.lat, expected.lon), abs=1.2e-5)
 
 
 def test_precision_grades_are_drawn_honestly():
-    layers = project_layers(_frame(), "wgs84")
-    features = sent_features(layers)
+    built = built_map(_frame())
+    layers = built.layers
+    features = drawn_features(built)
     assert features["exact-pt"]["geometry"]["type"] == "Point"
     # an estimate is drawn as its circle of uncertainty (Leaflet L.Circle in metres), not as a pin
     assert features["approx-pt"]["properties"]["radius_m"] == 2000
@@ -173,8 +195,7 @@ def test_precision_grades_are_drawn_honestly():
 
 def test_popup_card_data_carries_citation_precision_and_source():
     """Each feature carries what its card shows; the shared labels travel once, with the base map."""
-    layers = project_layers(_frame(), "wgs84")
-    props = sent_features(layers)["exact-pt"]["properties"]
+    props = drawn_features(built_map(_frame()))["exact-pt"]["properties"]
     assert props["para"] == "ch06-s03-p07" and props["precision"] == "exact" and props["src"] == "test"
     assert props["districts"] == ["futian"] and props["stage_phrase"]
     lookup = json.loads(labels().card_lookup_json)
@@ -187,15 +208,12 @@ def test_popup_card_data_carries_citation_precision_and_source():
 
 
 def test_cards_are_not_repeated_per_feature():
-    """The popup is bound once per layer and built in the browser, not shipped as HTML in every feature."""
-    layers = project_layers(_frame(), "wgs84")
-    m = OfflineMap()
-    for fg in layers:
-        fg.add_to(m)
-    rendered = m.get_root().render()
-    assert "szMap.bindCard(" in rendered
+    """The popup is bound once per category and built in the browser, not shipped as HTML in every feature."""
+    args = sent_args(built_map(_frame()))
+    sent = args["script"] + args["feature_group"]
+    assert "szMap.bindCard(group)" in (settings.STATIC_DIR / "items.js").read_text(encoding="utf-8")
     assert "szCard(l.feature.properties)" in (settings.STATIC_DIR / "map_controls.js").read_text(encoding="utf-8")
-    assert "<table>" not in rendered and "\\u003ctable" not in rendered
+    assert "<table>" not in sent and "\\u003ctable" not in sent
 
 
 def test_display_geometry_keeps_exact_points():
@@ -226,7 +244,7 @@ def test_map_needs_no_jquery():
     """Every popup is bound with Leaflet alone, so the map loads one library less."""
     m = base_map(BASEMAPS["none"], labels())
     district_layer("wgs84").add_to(m)
-    for fg in project_layers(_frame(), "wgs84"):
+    for fg in built_map(_frame()).layers:
         fg.add_to(m)
     html = m.get_root().render()
     assert "szMap.listPopup(" in html and "仅知所在区的项目" in html  # the district-level badge keeps its list
@@ -317,7 +335,7 @@ def test_one_assembly_gives_the_app_and_the_benchmark_the_same_map():
     html = built.base.get_root().render()
     assert "szViewSync(" in html and "/app/static/view_sync.js" in html
     assert "szMap.legend(" in html and "szMap.districtTooltip(" in html
-    assert {f for f in sent_features(built.layers)} == {"exact-pt", "approx-pt", "line"}
+    assert set(drawn_features(built)) == {"exact-pt", "approx-pt", "line"}
     assert any("Selected item" in fg.layer_name for fg in built.layers)  # the selection with its open card
     assert (built.center, built.zoom) == ([22.5, 114.0], 13.0)
     other = assemble_map(frame, ViewState(), labels(), sync_view=False)
@@ -329,10 +347,10 @@ def test_features_can_be_coloured_by_another_column():
     from layers.map_layers import GROUP_COLOURS
 
     frame = _frame().assign(tracked_status=["late", "on_time", "late", None, None])
-    plain = sent_features(project_layers(frame, "wgs84"))
+    plain = drawn_features(built_map(frame))
     assert plain["exact-pt"]["style"]["fillColor"] == GROUP_COLOURS["transport"]
-    coloured = sent_features(project_layers(frame, "wgs84", colour_by="tracked_status",
-                                            colours={"late": "#ff0000", "on_time": "#00ff00"}))
+    coloured = drawn_features(built_map(frame, colour_by="tracked_status",
+                                        colours={"late": "#ff0000", "on_time": "#00ff00"}))
     assert coloured["exact-pt"]["style"]["fillColor"] == "#ff0000"
     assert coloured["approx-pt"]["style"]["fillColor"] == "#00ff00"
 

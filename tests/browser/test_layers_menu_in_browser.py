@@ -77,19 +77,33 @@ def test_the_layers_menu_groups_categories_and_a_group_box_hides_and_shows_them(
     assert box.evaluate("b => b.indeterminate && !b.checked")
     assert fframe.evaluate(DRAWN_JS)["health"] == before["health"]
 
-    # A filter change replaces the project layers and the menu with them: one menu, listing what is drawn now.
+    # A filter change redraws the menu, listing what the filter finds; the category turned off stays off.
     box = page.get_by_label("名称筛选(中文或英文)")
     box.fill("机场")
     box.press("Enter")
-    # the new menu comes with the new layers (one script): wait for a menu without some of the seven groups
+    # the new menu comes with the run's script: wait for a menu without some of the seven groups
     fframe.wait_for_function("() => { const names = document.querySelectorAll("
                              "'.sz-layers .leaflet-control-layers-group-selector'); "
                              f"return names.length > 0 && names.length < {len(CATEGORY_GROUPS)}; }}", polling=250)
     expect(frame.locator(".sz-layers")).to_have_count(1)
+
+    def group_counts() -> dict[str, int]:
+        heads = [h.strip() for h in frame.locator(".sz-layers .leaflet-control-layers-group-name").all_text_contents()]
+        return {gid: int(h.rsplit("(", 1)[1].rstrip(")")) for gid, g in CATEGORY_GROUPS.items() for h in heads
+                if h.startswith(f"{g.zh} {g.en} (")}
+
+    airports = frame.locator(".sz-layers label", has_text="机场 Airports").locator("input")
+    expect(airports).not_to_be_checked()
+    n_airports = int(frame.locator(".sz-layers label", has_text="机场 Airports").inner_text().rsplit("(", 1)[1]
+                     .rstrip(")"))
+    shown = group_counts()
+    assert "transport" in shown and n_airports > 0
     drawn = fframe.evaluate(DRAWN_JS)
-    heads = [h.strip() for h in frame.locator(".sz-layers .leaflet-control-layers-group-name").all_text_contents()]
-    shown = {gid: int(h.rsplit("(", 1)[1].rstrip(")")) for gid, g in CATEGORY_GROUPS.items() for h in heads
-             if h.startswith(f"{g.zh} {g.en} (")}
-    assert shown == {g: n for g, n in drawn.items() if n}, (heads, drawn)
-    assert "transport" in shown
+    assert drawn.get("transport", 0) == shown["transport"] - n_airports, (shown, drawn)
+    assert {g: n for g, n in drawn.items() if n and g != "transport"} == {
+        g: n for g, n in shown.items() if g != "transport"}
+    frame.locator(".sz-layers").hover()  # the new menu starts folded
+    frame.locator(".sz-layers.leaflet-control-layers-expanded").wait_for()
+    airports.click()  # on again: every item the filter finds is drawn, as the menu says
+    wait_drawn(page, shown)
     assert not [e for e in errors if "Error" in e], errors  # no script failed on the way (the menu's included)

@@ -93,13 +93,18 @@ def test_filter_changes_map_and_table(app_url, offline_page):
     after_caption = page.get_by_text("共 ", exact=False).filter(has_text="项").first.inner_text()
     assert after_caption != before_caption
     frame = map_frame(page)
-    page.wait_for_timeout(1500)
+    assert before_features > 0
+    next(f for f in page.frames if "streamlit_folium" in f.url).wait_for_function(
+        f"() => [...document.querySelectorAll('path.leaflet-interactive')].filter(e => "
+        f"!{list(DISTRICT_FILLS)!r}.includes(e.getAttribute('fill'))).length < {before_features}", polling=100)
     after_features = project_feature_count(frame)
-    assert after_features < before_features or before_features == 0
-    # the legend's counts follow the filter: they add up to the features drawn
-    legend_counts = frame.locator(".map-legend [data-group]").evaluate_all(
-        "els => els.map(e => parseInt(e.textContent || '0', 10))")
-    assert len(legend_counts) == 7 and sum(legend_counts) == after_features > 0
+    assert after_features < before_features
+    # the legend's counts follow the filter: they add up to the features drawn (counted again just after)
+    next(f for f in page.frames if "streamlit_folium" in f.url).wait_for_function(
+        "n => { const c = [...document.querySelectorAll('.map-legend [data-group]')].map(e => "
+        "parseInt(e.textContent || '0', 10)); return c.length === 7 && c.reduce((a, b) => a + b, 0) === n; }",
+        arg=after_features, polling=100)
+    assert after_features > 0
     # only the project layers changed: the Leaflet map object (and the base layers) survived
     folium_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     assert folium_frame.evaluate("() => map_div.__sentinel") == "same map"
@@ -107,6 +112,34 @@ def test_filter_changes_map_and_table(app_url, offline_page):
     assert "query=%E6%9C%BA%E5%9C%BA" in page.url or "query=机场" in page.url
     page.screenshot(path=str(SHOTS / "filtered.png"), full_page=True)
     assert offline_page.external == []
+
+
+# Each drawn item's Leaflet layer, marked with the first time it was seen (static/items.js creates it once).
+MARK_JS = """() => { const seen = []; map_div.eachLayer(l => {
+  if (l.feature && l.feature.properties && l.feature.properties.group) {
+    l.__seen = l.__seen || 'first'; seen.push(l.feature.properties.id); } }); return seen.sort(); }"""
+
+
+def test_a_filter_change_shows_and_hides_the_items_already_in_the_map(app_url, offline_page):
+    """The items arrive once: clearing a filter shows again the very shapes drawn before it, none built anew."""
+    page = offline_page.page
+    page.goto(app_url)
+    map_frame(page).locator(".district-label").nth(10).wait_for(state="attached")
+    fframe = next(f for f in page.frames if "streamlit_folium" in f.url)
+    fframe.wait_for_function("() => map_div._szItems && map_div._szItems.on.some(v => v)", polling=100)
+    first = fframe.evaluate(MARK_JS)
+    assert len(first) > 100
+    box = page.get_by_label("名称筛选(中文或英文)")
+    for query, fewer in (("机场", True), ("", False)):
+        box.fill(query)
+        box.press("Enter")
+        fframe.wait_for_function(
+            "([n, fewer]) => { let k = 0; map_div.eachLayer(l => { if (l.feature && l.feature.properties"
+            " && l.feature.properties.group) k++; }); return fewer ? k < n : k === n; }", arg=[len(first), fewer],
+            polling=100)
+    again = fframe.evaluate("() => { const ids = []; map_div.eachLayer(l => { if (l.__seen) ids.push("
+                            "l.feature.properties.id); }); return ids.sort(); }")
+    assert again == first  # the same layer objects, not new ones
 
 
 def test_map_position_goes_into_the_link_without_rerunning(app_url, offline_page, browser):
