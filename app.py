@@ -15,7 +15,6 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 import settings
 from district_profiles import DistrictProfile, load_profiles
@@ -219,14 +218,23 @@ def sidebar(frame: pd.DataFrame, plan, user: User | None) -> None:
             st.caption(t("gcj.note", lang))
 
 
+def settle_filters() -> None:
+    """Drop chosen values that no longer apply (chapters outside newly chosen parts), before anything reads the
+    filters: the map is drawn before the sidebar's widgets."""
+    ctx = filter_context()
+    for f in FILTERS:
+        chosen = {g.name: tuple(st.session_state[g.session_key]) for g in FILTERS}
+        choices = f.choices(ctx, chosen)
+        kept = [v for v in st.session_state[f.session_key] if v in choices]
+        if kept != st.session_state[f.session_key]:
+            st.session_state[f.session_key] = kept
+
+
 def filter_widget(f: FilterField, frame: pd.DataFrame, lang: str) -> None:
-    """One sidebar multiselect, from its entry in the filter table."""
+    """One sidebar multiselect, from its entry in the filter table (its value settled by ``settle_filters``)."""
     ctx = filter_context()
     chosen = {g.name: tuple(st.session_state[g.session_key]) for g in FILTERS}
     choices = f.choices(ctx, chosen)
-    kept = [v for v in st.session_state[f.session_key] if v in choices]
-    if kept != st.session_state[f.session_key]:  # e.g. chapters outside newly chosen parts
-        st.session_state[f.session_key] = kept
     counts = filters.value_counts(frame, f) if f.show_counts else None
 
     def label(v: object) -> str:
@@ -398,12 +406,13 @@ def counts_line(sub: pd.DataFrame, lang: str) -> str:
              district=int((sub["precision"] == "district").sum()), none=int((sub["precision"] == "none").sum()))
 
 
-def result_focus(sub: pd.DataFrame, state: filters.ViewState, where: DeltaGenerator) -> View | None:
-    """Where the map moves after the filters change: it frames the result, unless the visitor keeps the view."""
+def result_focus(sub: pd.DataFrame, state: filters.ViewState) -> View | None:
+    """Where the map moves after the filters change: it frames the result, unless the visitor keeps the view
+    (the switch's value as the run starts: the switch itself is drawn after the map)."""
     signature = repr((sorted(state.filters.items()), state.query))
     changed = st.session_state.get("fit_signature", signature) != signature
     st.session_state["fit_signature"] = signature
-    keep = where.toggle(t("keep_view", state.lang), key="keep_view")
+    keep = bool(st.session_state.get("keep_view", False))
     if not changed or keep:
         return None
     return view_of_result(sub, load_districts(), tuple(str(d) for d in state.chosen("districts")), 600, 620)
@@ -437,12 +446,11 @@ def map_move(state: filters.ViewState, moved: bool) -> View | None:
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
     lang = state.lang
     sub = filters.apply(frame, state)
-    ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
-    names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
-    # The search box and the keep-view switch share one row, leaving the map more of the screen.
+    # The search box and the keep-view switch share one row, leaving the map more of the screen. The map is what
+    # visitors wait for, so it is drawn first and the row above it is filled in after (a search's choice is in the
+    # state as the run starts).
     search_col, keep_col = st.columns([3, 1], vertical_alignment="bottom")
-    picked = search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
-                                  format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
+    picked = st.session_state.get("search_pick")
     if picked and st.session_state.get("search_done") != picked:
         st.session_state["search_done"] = picked
         st.session_state["item"] = picked
@@ -453,7 +461,7 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     with left:
         # The map moves when the filters change (to frame the result) or another item is selected;
         # otherwise the same focus is sent again, which leaves the visitor's own panning alone.
-        fit = result_focus(sub, state, keep_col)
+        fit = result_focus(sub, state)
         moved = fit is not None
         if fit is not None:
             st.session_state["map_focus"] = fit
@@ -467,6 +475,11 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
         if result and result.get("map_drawn"):  # the browser has drawn the map (static/view_sync.js)
             st.session_state["results_shown"] = True
+    ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
+    names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
+    search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
+                         format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
+    keep_col.toggle(t("keep_view", lang), key="keep_view")
     with right:
         if state.item and state.item in names:
             st.markdown(f"**{t('card', lang)}**")
@@ -714,15 +727,14 @@ def main() -> None:
     store, reason = progress.progress_store(item_districts())
     user = progress.signed_in(store)
     # Progress as of the chosen day joins the frame before the filters count and apply it.
-    as_of: date = st.session_state["as_of"]
+    as_of: date = progress.settled_as_of()
     states, read_error = progress.states_as_of(store, as_of)
     frame = with_progress(frame, states, as_of)
     ctx = ProgressContext(store if read_error is None else None, user, as_of)
-    sidebar(frame, plan, user)
+    # The view (on the map view, its map first) is drawn before the sidebar: the widgets' values are in the state
+    # as the run starts, and the map is what a visitor waits for after a change.
+    settle_filters()
     lang = st.session_state["lang"]
-    with st.sidebar:
-        st.divider()
-        progress.sign_in_box(ctx.store, reason or read_error, lang)
     if st.session_state.get("present"):
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
     st.markdown(f"## {t('title', lang)}")
@@ -749,6 +761,10 @@ def main() -> None:
         progress.audit_view(ctx.store, ctx.user, district_names(lang), lang)
     else:
         about_view(frame, lang)
+    sidebar(frame, plan, user)
+    with st.sidebar:
+        st.divider()
+        progress.sign_in_box(ctx.store, reason or read_error, lang)
     query = filters.to_query(current_state())
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)

@@ -334,12 +334,20 @@ def tracked_format(lang: str) -> Callable[[object], str]:
     return lambda k: status_text(str(k), lang)
 
 
-def as_of_input(lang: str) -> date:
-    """The sidebar's "as of" date: the map, filters, charts and exports show progress on that day."""
+def settled_as_of() -> date:
+    """The "as of" date the run shows, kept within the plan period and today (read before the sidebar is drawn:
+    the map is drawn first)."""
     today = today_shenzhen()
     value = st.session_state.get("as_of")
     if not isinstance(value, date) or not PLAN_START <= value <= today:
         st.session_state["as_of"] = today
+    return st.session_state["as_of"]
+
+
+def as_of_input(lang: str) -> date:
+    """The sidebar's "as of" date: the map, filters, charts and exports show progress on that day."""
+    settled_as_of()
+    today = today_shenzhen()
     st.date_input(t("progress.as_of_input", lang), min_value=PLAN_START, max_value=today, key="as_of")
     return st.session_state["as_of"]
 

@@ -79,13 +79,19 @@ class OpenCard(_Call):
         super().__init__({"props": dict(props), "latlng": list(latlng)})
 
 
-class ListPopup(_Call):
-    """A popup with a title and a list of names, built as text in the browser (no jQuery, no HTML from data)."""
+class DistrictBadges(_Call):
+    """Count badges on districts for items known only to district level, each with a popup listing its items (built
+    as text in the browser: no HTML from data), drawn into the parent layer by one call."""
 
-    function = "listPopup"
+    function = "districtBadges"
 
-    def __init__(self, title: str, names: Sequence[str]) -> None:
-        super().__init__({"title": title, "names": list(names)})
+    def __init__(self, badges: Sequence[tuple[tuple[float, float], Sequence[str]]]) -> None:
+        super().__init__({
+            "title": "仅知所在区的项目 Items known only to district level",
+            "badgeTitle": "区级定位",
+            "tip": "{n} 项仅知所在区 / known only to district level",
+            "badges": [{"latlng": list(latlng), "names": list(names)} for latlng, names in badges],
+        })
 
 
 class Legend(_Call):

@@ -30,8 +30,8 @@ from layers.map_controls import (
     BigScreen,
     CardLookup,
     DeclutterLabels,
+    DistrictBadges,
     DistrictTooltip,
-    ListPopup,
     MetricScale,
     OpenCard,
     script_json,
@@ -272,29 +272,31 @@ def feature_props(row: Mapping, is_point: bool) -> dict:
     return props
 
 
+@lru_cache(maxsize=4)
+def _district_centres(crs: CrsName) -> dict[str, tuple[float, float]]:
+    """Where each district's badge goes: a point inside it (the polygons are large; computed once per CRS)."""
+    centres = display_districts().set_index("id").geometry.representative_point()
+    return {str(d): (round(p.y, 6), round(p.x, 6))
+            for d, p in ((d, shifted_geometry(pt, crs)) for d, pt in centres.items())}
+
+
 def district_badges(frame: gpd.GeoDataFrame, crs: CrsName) -> folium.FeatureGroup | None:
-    """A count badge per district for items located only to district level (never a pin)."""
+    """A count badge per district for items located only to district level (never a pin), each listing its items.
+
+    One call of ``static/map_controls.js`` draws them all (the names go in as text).
+    """
     level = frame[frame["precision"] == "district"]
     if level.empty:
         return None
-    centres = display_districts().set_index("id").geometry.representative_point()
-    fg = LayerGroup(name=f"区级定位 District-level only ({len(level)})", show=True)
+    centres = _district_centres(crs)
     listed: dict[str, list[str]] = {}
-    for zh, en, districts in zip(level["name_zh"], level["name_en"], level["districts"], strict=True):
+    for zh, en, districts in zip(level["name_zh"].tolist(), level["name_en"].tolist(), level["districts"].tolist(),
+                                 strict=True):
         for d in districts:
             listed.setdefault(d, []).append(f"{zh} {en}")
-    for d, items in listed.items():
-        if d not in centres.index:  # a district left out of the boundaries (reported on load) has no badge
-            continue
-        pt = shifted_geometry(centres[d], crs)
-        marker = folium.Marker(
-            [pt.y, pt.x],
-            icon=folium.DivIcon(html=f"<div class='district-badge' title='区级定位'>{len(items)}</div>",
-                                icon_size=(28, 28), icon_anchor=(14, -12)),  # just below the name label
-            tooltip=f"{len(items)} 项仅知所在区 / known only to district level",
-        )
-        ListPopup("仅知所在区的项目 Items known only to district level", items).add_to(marker)
-        marker.add_to(fg)
+    fg = LayerGroup(name=f"区级定位 District-level only ({len(level)})", show=True)
+    # a district left out of the boundaries (reported on load) has no badge
+    DistrictBadges([(centres[d], items) for d, items in listed.items() if d in centres]).add_to(fg)
     return fg
 
 

@@ -117,16 +117,26 @@
     }, 0);
   };
 
-  /* A popup listing names (the items of a district-level badge). */
-  szMap.listPopup = function (marker, cfg) {
-    marker.bindPopup(function () {
-      var div = el("div");
-      div.appendChild(el("b", null, cfg.title));
-      var ul = el("ul");
-      cfg.names.forEach(function (n) { ul.appendChild(el("li", null, n)); });
-      div.appendChild(ul);
-      return div;
-    }, { maxWidth: 360 });
+  /* Count badges for items known only to their district (never a pin), each with a popup listing them. */
+  szMap.districtBadges = function (group, cfg) {
+    cfg.badges.forEach(function (b) {
+      var n = b.names.length;
+      var badge = el("div", "district-badge", n);
+      badge.title = cfg.badgeTitle;
+      var marker = L.marker(b.latlng, {
+        icon: L.divIcon({ html: badge, className: "empty", iconSize: [28, 28], iconAnchor: [14, -12] })
+      });
+      marker.bindTooltip(el("span", null, cfg.tip.replace("{n}", n)));
+      marker.bindPopup(function () {
+        var div = el("div");
+        div.appendChild(el("b", null, cfg.title));
+        var ul = el("ul");
+        b.names.forEach(function (name) { ul.appendChild(el("li", null, name)); });
+        div.appendChild(ul);
+        return div;
+      }, { maxWidth: 360 });
+      group.addLayer(marker);
+    });
   };
 
   /* Lines and small points are hard to hit with a mouse and harder with a finger: a click or tap that

@@ -247,7 +247,7 @@ def test_map_needs_no_jquery():
     for fg in built_map(_frame()).layers:
         fg.add_to(m)
     html = m.get_root().render()
-    assert "szMap.listPopup(" in html and "仅知所在区的项目" in html  # the district-level badge keeps its list
+    assert "szMap.districtBadges(" in html and "仅知所在区的项目" in html  # the district-level badge keeps its list
     assert "$(" not in html and "jquery" not in html.lower()
 
 
