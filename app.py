@@ -212,14 +212,21 @@ def sidebar(frame: pd.DataFrame, plan, user: User | None) -> None:
             st.caption(t("gcj.note", lang))
 
 
+def filter_choices(f: FilterField) -> list:
+    """The filter's choices, given the other filters; values no longer among them are dropped from its state
+    (e.g. chapters outside newly chosen parts)."""
+    chosen = {g.name: tuple(st.session_state[g.session_key]) for g in FILTERS}
+    choices = f.choices(filter_context(), chosen)
+    kept = [v for v in st.session_state[f.session_key] if v in choices]
+    if kept != st.session_state[f.session_key]:
+        st.session_state[f.session_key] = kept
+    return choices
+
+
 def filter_widget(f: FilterField, frame: pd.DataFrame, lang: str) -> None:
     """One sidebar multiselect, from its entry in the filter table."""
     ctx = filter_context()
-    chosen = {g.name: tuple(st.session_state[g.session_key]) for g in FILTERS}
-    choices = f.choices(ctx, chosen)
-    kept = [v for v in st.session_state[f.session_key] if v in choices]
-    if kept != st.session_state[f.session_key]:  # e.g. chapters outside newly chosen parts
-        st.session_state[f.session_key] = kept
+    choices = filter_choices(f)
     counts = filters.value_counts(frame, f) if f.show_counts else None
 
     def label(v: object) -> str:
@@ -346,9 +353,27 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
             st.rerun()
 
 
+def first_map_view() -> bool:
+    """Whether this run is a session's first map view, before the browser has drawn the map.
+
+    Such a run sends the map (with the title, the card and the counts) but not the controls: the sidebar, the
+    search row and the export buttons follow with the results table (``results_after_map``). Every kind of
+    widget the page shows first makes the browser fetch that widget's code (about 45 files for the sidebar and
+    the search row) from the same server, over the same six connections, while the map's own files (the
+    component, its page, Leaflet and the map's scripts, one after the other) wait behind them.
+    """
+    if st.session_state["view"] != "map" or st.session_state.get("controls_shown"):
+        return False  # once shown, the controls stay (another view first, then the map)
+    drawn = st.session_state.get(MAP_KEY)  # the map's report, taken before this run (static/view_sync.js)
+    if isinstance(drawn, dict) and drawn.get("map_drawn"):
+        st.session_state["results_shown"] = True
+    return not st.session_state.get("results_shown")
+
+
 @st.fragment(run_every=RESULTS_AFTER_MAP_S)
 def results_after_map(lang: str) -> None:
-    """The results table's place on a session's first map view, until the map is drawn.
+    """The results table's place on a session's first map view, until the map is drawn (the controls wait with
+    it: ``first_map_view``).
 
     The table's data grid is a large script the browser fetches before it shows what comes with it, so on a cold
     load the map would wait for it. The first run sends the map and this placeholder. Once the browser has drawn
@@ -391,12 +416,14 @@ def counts_line(sub: pd.DataFrame, lang: str) -> str:
              district=int((sub["precision"] == "district").sum()), none=int((sub["precision"] == "none").sum()))
 
 
-def result_focus(sub: pd.DataFrame, state: filters.ViewState, where: DeltaGenerator) -> View | None:
-    """Where the map moves after the filters change: it frames the result, unless the visitor keeps the view."""
+def result_focus(sub: pd.DataFrame, state: filters.ViewState, where: DeltaGenerator | None) -> View | None:
+    """Where the map moves after the filters change: it frames the result, unless the visitor keeps the view.
+    The keep-view switch is drawn in ``where`` (None: not drawn in this run, its value kept)."""
     signature = repr((sorted(state.filters.items()), state.query))
     changed = st.session_state.get("fit_signature", signature) != signature
     st.session_state["fit_signature"] = signature
-    keep = where.toggle(t("keep_view", state.lang), key="keep_view")
+    keep = (where.toggle(t("keep_view", state.lang), key="keep_view") if where is not None
+            else bool(st.session_state.get("keep_view")))
     if not changed or keep:
         return None
     return view_of_result(sub, load_districts(), tuple(str(d) for d in state.chosen("districts")), 600, 620)
@@ -427,15 +454,19 @@ def map_move(state: filters.ViewState, moved: bool) -> View | None:
     return focus
 
 
-def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
+def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext, first: bool = False) -> None:
+    """The map view; ``first``: a session's first map view, whose run sends the map without the controls
+    (see ``first_map_view``)."""
     lang = state.lang
     sub = filters.apply(frame, state)
     ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
     names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
-    # The search box and the keep-view switch share one row, leaving the map more of the screen.
+    # The search box and the keep-view switch share one row, leaving the map more of the screen. On the first
+    # view the row is there but empty (the map keeps its place in the page when the row is filled).
     search_col, keep_col = st.columns([3, 1], vertical_alignment="bottom")
-    picked = search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
-                                  format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
+    picked = None if first else search_col.selectbox(
+        t("search", lang), [None, *ids], index=None, key="search_pick", format_func=lambda i: names.get(i, ""),
+        placeholder=t("search.placeholder", lang))
     if picked and st.session_state.get("search_done") != picked:
         st.session_state["search_done"] = picked
         st.session_state["item"] = picked
@@ -446,7 +477,7 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     with left:
         # The map moves when the filters change (to frame the result) or another item is selected;
         # otherwise the same focus is sent again, which leaves the visitor's own panning alone.
-        fit = result_focus(sub, state, keep_col)
+        fit = result_focus(sub, state, None if first else keep_col)
         moved = fit is not None
         if fit is not None:
             st.session_state["map_focus"] = fit
@@ -473,7 +504,8 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     handle_click(result)
     st.markdown(f"#### {t('results', lang)}")
     st.caption(counts_line(sub, lang))
-    export_buttons(sub, state, "shenzhen-14fyp-filtered")
+    if not first:
+        export_buttons(sub, state, "shenzhen-14fyp-filtered")
     if st.session_state.get("results_shown"):
         results_table(sub, lang, "results_table")
     else:
@@ -711,11 +743,19 @@ def main() -> None:
     states, read_error = progress.states_as_of(store, as_of)
     frame = with_progress(frame, states, as_of)
     ctx = ProgressContext(store if read_error is None else None, user, as_of)
-    sidebar(frame, plan, user)
+    first = first_map_view()
+    if first:
+        for f in FILTERS:  # as the sidebar's filters do
+            filter_choices(f)
+        st.sidebar.caption(t("controls.after_map", st.session_state["lang"]))
+    else:
+        sidebar(frame, plan, user)
+        st.session_state["controls_shown"] = True
     lang = st.session_state["lang"]
-    with st.sidebar:
-        st.divider()
-        progress.sign_in_box(ctx.store, reason or read_error, lang)
+    if not first:
+        with st.sidebar:
+            st.divider()
+            progress.sign_in_box(ctx.store, reason or read_error, lang)
     if st.session_state.get("present"):
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
     st.markdown(f"## {t('title', lang)}")
@@ -729,7 +769,7 @@ def main() -> None:
     if view != "map":
         st.session_state.pop("map_base", None)  # the map view's map is drawn anew when it is opened again
     if view == "map":
-        map_view(frame, state, plan, ctx)
+        map_view(frame, state, plan, ctx, first=first)
     elif view == "district":
         district_view(frame, state, plan, ctx)
     elif view == "plan":
@@ -745,6 +785,8 @@ def main() -> None:
     query = filters.to_query(current_state())
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
+    if first:
+        return
     with st.sidebar:
         # Plain text, not st.code: the code element's highlighter is a 1.5 MB download on first paint.
         base = (st.context.url or "").split("?")[0].rstrip("/") + "/"
