@@ -85,7 +85,7 @@ def one_load(browser: Browser, url: str, min_shapes: int, server_log: Path | Non
     page.goto(url, wait_until="commit")
     wait_map(page, min_shapes)
     seen = time.time() * 1000  # as the benchmark sees it: polled from here, every 20 ms plus a round trip
-    page.wait_for_timeout(6000)  # what follows the map (the app's second run) lands in the log too
+    page.wait_for_timeout(3000)  # what follows the map (the app's second run) lands in the log too
     frame = folium_frame(page)
     marks = frame.evaluate("() => window.__coldMarks || {}")
     top = page.evaluate("() => window.__coldMarks")
