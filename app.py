@@ -361,9 +361,27 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
             st.rerun()
 
 
+def first_map_view() -> bool:
+    """Whether this run is a session's first map view, before the browser has drawn the map.
+
+    Such a run sends the map (with the title, the card and the counts) but not the controls: the sidebar, the
+    search row and the export buttons follow with the results table (``results_after_map``). Every kind of
+    widget the page shows first makes the browser fetch that widget's code (about 45 files for the sidebar and
+    the search row) from the same server, over the same six connections, while the map's own files (the
+    component, its page, Leaflet and the map's scripts, one after the other) wait behind them.
+    """
+    if st.session_state["view"] != "map" or st.session_state.get("controls_shown"):
+        return False  # once shown, the controls stay (another view first, then the map)
+    drawn = st.session_state.get(MAP_KEY)  # the map's report, taken before this run (static/view_sync.js)
+    if isinstance(drawn, dict) and drawn.get("map_drawn"):
+        st.session_state["results_shown"] = True
+    return not st.session_state.get("results_shown")
+
+
 @st.fragment(run_every=RESULTS_AFTER_MAP_S)
 def results_after_map(lang: str) -> None:
-    """The results table's place on a session's first map view, until the map is drawn.
+    """The results table's place on a session's first map view, until the map is drawn (the controls wait with
+    it: ``first_map_view``).
 
     The table's data grid is a large script the browser fetches before it shows what comes with it, so on a cold
     load the map would wait for it. The first run sends the map and this placeholder. Once the browser has drawn
@@ -443,12 +461,14 @@ def map_move(state: filters.ViewState, moved: bool) -> View | None:
     return focus
 
 
-def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext) -> None:
+def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext, first: bool = False) -> None:
+    """The map view; ``first``: a session's first map view, whose run sends the map without the controls
+    (see ``first_map_view``)."""
     lang = state.lang
     sub = filters.apply(frame, state)
     # The search box and the keep-view switch share one row, leaving the map more of the screen. The map is what
     # visitors wait for, so it is drawn first and the row above it is filled in after (a search's choice is in the
-    # state as the run starts).
+    # state as the run starts). On the first view the row stays empty (the map keeps its place when it is filled).
     search_col, keep_col = st.columns([3, 1], vertical_alignment="bottom")
     picked = st.session_state.get("search_pick")
     if picked and st.session_state.get("search_done") != picked:
@@ -477,9 +497,10 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
             st.session_state["results_shown"] = True
     ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
     names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
-    search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
-                         format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
-    keep_col.toggle(t("keep_view", lang), key="keep_view")
+    if not first:
+        search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
+                             format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
+        keep_col.toggle(t("keep_view", lang), key="keep_view")
     with right:
         if state.item and state.item in names:
             st.markdown(f"**{t('card', lang)}**")
@@ -493,7 +514,8 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     handle_click(result)
     st.markdown(f"#### {t('results', lang)}")
     st.caption(counts_line(sub, lang))
-    export_buttons(sub, state, "shenzhen-14fyp-filtered")
+    if not first:
+        export_buttons(sub, state, "shenzhen-14fyp-filtered")
     if st.session_state.get("results_shown"):
         results_table(sub, lang, "results_table")
     else:
@@ -734,6 +756,7 @@ def main() -> None:
     # The view (on the map view, its map first) is drawn before the sidebar: the widgets' values are in the state
     # as the run starts, and the map is what a visitor waits for after a change.
     settle_filters()
+    first = first_map_view()
     lang = st.session_state["lang"]
     if st.session_state.get("present"):
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
@@ -748,7 +771,7 @@ def main() -> None:
     if view != "map":
         st.session_state.pop("map_base", None)  # the map view's map is drawn anew when it is opened again
     if view == "map":
-        map_view(frame, state, plan, ctx)
+        map_view(frame, state, plan, ctx, first=first)
     elif view == "district":
         district_view(frame, state, plan, ctx)
     elif view == "plan":
@@ -761,13 +784,19 @@ def main() -> None:
         progress.audit_view(ctx.store, ctx.user, district_names(lang), lang)
     else:
         about_view(frame, lang)
-    sidebar(frame, plan, user)
-    with st.sidebar:
-        st.divider()
-        progress.sign_in_box(ctx.store, reason or read_error, lang)
+    if first:
+        st.sidebar.caption(t("controls.after_map", lang))
+    else:
+        sidebar(frame, plan, user)
+        st.session_state["controls_shown"] = True
+        with st.sidebar:
+            st.divider()
+            progress.sign_in_box(ctx.store, reason or read_error, lang)
     query = filters.to_query(current_state())
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
+    if first:
+        return
     with st.sidebar:
         # Plain text, not st.code: the code element's highlighter is a 1.5 MB download on first paint.
         base = (st.context.url or "").split("?")[0].rstrip("/") + "/"

@@ -41,6 +41,7 @@ TEXT: dict[str, tuple[str, str]] = {
                  "Gaode tiles are in GCJ-02; all overlays are shifted into GCJ-02 to line up."),
     "results": ("筛选结果", "Filtered items"),
     "results.after_map": ("结果表在地图绘制后显示…", "The table follows once the map is drawn…"),
+    "controls.after_map": ("筛选与设置在地图绘制后显示…", "Filters and settings follow once the map is drawn…"),
     "results.count": ("共 {n} 项(其中 {drawn} 项在地图上绘制,{district} 项仅知所在区,{none} 项未定位)",
                       "{n} items ({drawn} drawn on the map, {district} known only to district level, "
                       "{none} not located)"),

@@ -320,3 +320,41 @@ def test_the_first_map_view_sends_the_map_before_the_results_table_which_follows
     table = at.dataframe[0].value
     assert len(table) == catalogue_count(category="metro") > 0
     assert "结果表在地图绘制后显示" not in texts(at)
+
+
+def test_the_first_map_view_sends_the_map_as_the_link_filters_it_and_the_controls_follow():
+    """On a cold load no widget's code is fetched before the map: the first run sends the map (filtered and
+    counted as the link says) without the sidebar's widgets, the search box or the export buttons, and says
+    so in the sidebar; the run the map's "drawn" report brings (static/view_sync.js) shows them all, with the
+    link's filters chosen, and the table."""
+    import settings
+    from layers.filter_table import FILTERS
+
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["cat"] = "metro"
+    at.run()
+    assert not at.exception
+    assert len(at.get("component_instance")) == 1  # the map
+    assert len(at.sidebar.multiselect) == 0 and len(at.sidebar.radio) == 0 and len(at.sidebar.text_input) == 0
+    assert len(at.selectbox) == 0 and len(at.toggle) == 0 and len(at.get("download_button")) == 0
+    assert any("筛选与设置在地图绘制后显示" in c.value for c in at.sidebar.caption)
+    assert f"共 {catalogue_count(category='metro')} 项" in texts(at)
+    at.session_state["plan_map"] = {"last_active_drawing": None, "map_drawn": True}  # the browser's report
+    at.run()
+    assert not at.exception
+    assert len(at.sidebar.multiselect) == len(FILTERS)
+    assert at.multiselect(key="f_categories__zh").value == ["metro"]
+    assert at.selectbox(key="search_pick") is not None and len(at.get("download_button")) == 3
+    assert len(at.dataframe[0].value) == catalogue_count(category="metro")
+    assert not any("筛选与设置在地图绘制后显示" in c.value for c in at.sidebar.caption)
+
+
+def test_the_controls_stay_when_the_map_view_is_opened_after_another_view():
+    """Only a session's first view holds the controls back: a visitor who opens the map from another view
+    keeps the sidebar's filters in front of them."""
+    at = run_app(view="about")
+    assert len(at.sidebar.multiselect) > 0
+    at.radio(key="view__zh").set_value("map").run()
+    assert not at.exception
+    assert len(at.get("component_instance")) == 1
+    assert len(at.sidebar.multiselect) > 0 and at.selectbox(key="search_pick") is not None
