@@ -364,11 +364,12 @@ def results_table(sub: pd.DataFrame, lang: str, key: str) -> None:
 def first_map_view() -> bool:
     """Whether this run is a session's first map view, before the browser has drawn the map.
 
-    Such a run sends the map (with the title, the card and the counts) but not the controls: the sidebar, the
-    search row and the export buttons follow with the results table (``results_after_map``). Every kind of
-    widget the page shows first makes the browser fetch that widget's code (about 45 files for the sidebar and
-    the search row) from the same server, over the same six connections, while the map's own files (the
-    component, its page, Leaflet and the map's scripts, one after the other) wait behind them.
+    Such a run sends the map (with the title, the card and the counts) but not the sidebar's controls: they and
+    the export buttons follow with the results table (``results_after_map``). Every kind of widget the page shows
+    first makes the browser fetch that widget's code (about 45 files for the sidebar and the search row) from the
+    same server, over the same six connections, while the map's own files (the component, its page, Leaflet and
+    the map's scripts, one after the other) wait behind them. The search row above the map is sent after the
+    map's message (filled in later, it would push the drawn map down the page).
     """
     if st.session_state["view"] != "map" or st.session_state.get("controls_shown"):
         return False  # once shown, the controls stay (another view first, then the map)
@@ -468,7 +469,7 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     sub = filters.apply(frame, state)
     # The search box and the keep-view switch share one row, leaving the map more of the screen. The map is what
     # visitors wait for, so it is drawn first and the row above it is filled in after (a search's choice is in the
-    # state as the run starts). On the first view the row stays empty (the map keeps its place when it is filled).
+    # state as the run starts).
     search_col, keep_col = st.columns([3, 1], vertical_alignment="bottom")
     picked = st.session_state.get("search_pick")
     if picked and st.session_state.get("search_done") != picked:
@@ -497,10 +498,10 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
             st.session_state["results_shown"] = True
     ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
     names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
-    if not first:
-        search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
-                             format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
-        keep_col.toggle(t("keep_view", lang), key="keep_view")
+    # Drawn on the first view too (after the map's message): filled in later, the row would push the map down.
+    search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
+                         format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
+    keep_col.toggle(t("keep_view", lang), key="keep_view")
     with right:
         if state.item and state.item in names:
             st.markdown(f"**{t('card', lang)}**")
