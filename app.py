@@ -803,7 +803,7 @@ def main() -> None:
         base = (st.context.url or "").split("?")[0].rstrip("/") + "/"
         link = base + ("?" + urlencode(query) if query else "")
         st.caption(f"{t('link', lang)}:  \n`{link}`")
-        share_link.copy_link_button(link, lang)
+        share_link.copy_link_button(lang)
 
 
 main()

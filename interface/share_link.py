@@ -1,8 +1,9 @@
 """The shareable link's copy button: one click puts the link on the clipboard, offline, with no download.
 
 Streamlit's code block has a copy button, but its highlighter is a large download on first paint; a tiny
-component (an iframe of its own, allowed to write the clipboard) does the one thing needed. The link is
-passed to the script as JSON with every "<" escaped, and shown only through ``textContent``.
+component (an iframe of its own, allowed to write the clipboard) does the one thing needed. It copies the page's
+own address (which the browser keeps in step with the map); its labels are passed as JSON with every "<" escaped,
+and shown only through ``textContent``.
 """
 from __future__ import annotations
 
@@ -41,13 +42,14 @@ _PAGE = """<!doctype html><meta charset="utf-8">
   }
   function done(ok) { status.textContent = ok ? cfg.copied : cfg.failed; }
   function current() {
-    // The address bar, where readable: it carries the map's position, which the browser keeps up to date
-    // without a run of the app (static/view_sync.js), so the link shown beside the button may be behind it.
+    // The address bar: it carries the map's position, which the browser keeps up to date without a run of the
+    // app (static/view_sync.js), so the link shown beside the button may be behind it. Where another site's
+    // page embeds the app, the top page is out of reach: the app's own page (this button's parent) has the link.
     try {
       var href = window.top.location.href;
-      if (href && window.top.location.origin === new URL(cfg.link).origin) { return href; }
-    } catch (e) { /* another origin embeds the app: the app's own link */ }
-    return cfg.link;
+      if (href && window.top.location.origin === window.parent.location.origin) { return href; }
+    } catch (e) { /* another origin embeds the app */ }
+    return window.parent.location.href;
   }
   button.addEventListener("click", function () {
     if (navigator.clipboard && window.isSecureContext) {
@@ -60,13 +62,14 @@ _PAGE = """<!doctype html><meta charset="utf-8">
 </script>"""
 
 
-def copy_button_html(link: str, lang: str) -> str:
-    """The component's page for ``link``: the link and labels travel as JSON, inserted as text."""
-    config = {"link": link, "label": t("link.copy", lang), "copied": t("link.copied", lang),
-              "failed": t("link.copy_failed", lang)}
+def copy_button_html(lang: str) -> str:
+    """The component's page: the labels travel as JSON, inserted as text. The link is read from the page when the
+    button is clicked, so the page stays the same from run to run (a new page would be loaded anew on every
+    filter change)."""
+    config = {"label": t("link.copy", lang), "copied": t("link.copied", lang), "failed": t("link.copy_failed", lang)}
     return _PAGE.replace("__CONFIG__", json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"))
 
 
-def copy_link_button(link: str, lang: str) -> None:
+def copy_link_button(lang: str) -> None:
     """A "copy link" button for the shareable link (shown beside it in the sidebar)."""
-    st.iframe(copy_button_html(link, lang), height=34)
+    st.iframe(copy_button_html(lang), height=34)

@@ -144,8 +144,8 @@ def show_script(payload: dict, map_var: str = "map_div") -> str:
 
 def category_counts(items: ItemSet, payload: dict) -> list[tuple[str, int]]:
     """(category, items shown) for the categories with at least one item shown, in the catalogue's order."""
-    shown = np.bincount([list(CATEGORIES).index(items.categories[n]) for n in payload["i"]],
-                        minlength=len(CATEGORIES)) if payload["i"] else np.zeros(len(CATEGORIES), dtype=int)
+    position = {c: k for k, c in enumerate(CATEGORIES)}
+    shown = np.bincount([position[items.categories[n]] for n in payload["i"]], minlength=len(CATEGORIES))
     return [(c, int(n)) for c, n in zip(CATEGORIES, shown, strict=True) if n]
 
 
