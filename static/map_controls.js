@@ -170,6 +170,8 @@
       if (isItem(e.layer) && !raising) { raising = setTimeout(raise, 30); }
     });
     map.getContainer().addEventListener("click", function (ev) {
+      // The click that ends a drag of the map is no click on an item (Leaflet ignores it too).
+      if ((map.dragging && map.dragging.moved()) || (map.boxZoom && map.boxZoom.moved())) { return; }
       var target = null;
       map.eachLayer(function (l) { if (isThin(l) && l._path === ev.target) { target = l; } });
       if ((target && isPoint(target)) || ev.target.closest(".leaflet-control, .leaflet-popup")) {

@@ -84,6 +84,34 @@ def test_a_rail_line_opens_its_card_on_a_click_beside_it(app_url, offline_page):
     no_error_shown(page)
 
 
+def test_dragging_the_map_from_a_line_pans_and_selects_nothing(app_url, offline_page):
+    """A drag that starts on a line or a finger's width beside it moves the map: it opens no card and selects no
+    item (the click that ends a drag is no click)."""
+    page = offline_page.page
+    page.goto(app_url + "/?query=赣深高铁")
+    frame = map_frame(page)
+    frame.locator(".district-label").nth(10).wait_for(state="attached")
+    fframe = folium_frame(page)
+    fframe.wait_for_function("(id) => { let n = 0; map_div.eachLayer(l => { if (l.feature && "
+                             "l.feature.properties.id === id && l._path) n++; }); return n > 0; }",
+                             arg="ganzhou-shenzhen-hsr", polling=250)
+    for offset in (0, 6):
+        fframe = folium_frame(page)
+        before = fframe.evaluate("() => map_div.getCenter().lng")
+        pt = fframe.evaluate(ITEM_POINT_JS, "ganzhou-shenzhen-hsr")
+        box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+        x, y = box["x"] + pt[0], box["y"] + pt[1] + offset
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 120, y + 40, steps=6)
+        page.mouse.up()
+        fframe.wait_for_function("(lng) => Math.abs(map_div.getCenter().lng - lng) > 1e-4 && "
+                                 "!map_div._panAnim?._inProgress", arg=before, polling=100)
+        assert frame.locator(".leaflet-popup").count() == 0, offset
+        assert fframe.evaluate("() => window.__GLOBAL_DATA__.last_active_drawing") is None, offset
+    assert "item=" not in page.url
+
+
 def test_a_proxy_point_inside_an_area_opens_its_own_card(app_url, offline_page):
     page = offline_page.page
     page.goto(app_url + "/?query=前海")  # the hub lies inside Qianhai's zone circles
