@@ -103,6 +103,8 @@ class SimulatedSession:
         self.widgets: dict[str, tuple[str, list[str]]] = {}  # user key -> (widget id, option labels)
         self.states: dict[str, WidgetState] = {}  # widget id -> value sent with every rerun, as the frontend does
         self.cached: set[str] = set()
+        self.map_id = ""  # the map component's widget id (its value carries the browser's "drawn" report)
+        self.drawn: Rerun | None = None  # the run that report brought, on opening
         self.app_errors: list[str] = []
         self.texts: list[str] = []  # the Markdown texts of the last run, to check what it showed
         self.session_id = ""  # the server's id for this session, sent with every run
@@ -122,7 +124,15 @@ class SimulatedSession:
             raise LoadError(f"{self.base_url}/: the page is not the Streamlit app ({len(page)} bytes)")
         self.cookies = {c.name: c.value or "" for c in jar}
         await self._connect(resume=False)
-        return await self.rerun("open")
+        opened = await self.rerun("open")
+        if self.map_id:
+            # The browser reports that it has drawn the map (static/view_sync.js, through the map component's
+            # value), and that run brings the sidebar's controls and the table (app.first_map_view).
+            state = WidgetState(id=self.map_id)
+            state.json_value = json.dumps({"last_active_drawing": None, "map_drawn": True})
+            self.states[self.map_id] = state
+            self.drawn = await self.rerun("map drawn")
+        return opened
 
     async def reconnect(self) -> Rerun:
         """Drop the websocket and open a new one that asks to resume this session, as the frontend does after a
@@ -222,6 +232,8 @@ class SimulatedSession:
                 self.texts.append(element.markdown.body)
             elif etype == "exception":
                 self.app_errors.append(f"{element.exception.type}: {element.exception.message}")
+            elif etype == "component_instance" and "streamlit_folium" in element.component_instance.component_name:
+                self.map_id = self.map_id or element.component_instance.id
             elif etype == "multiselect":
                 key = user_key(element.multiselect.id)
                 if key:
@@ -260,6 +272,8 @@ async def one_session(index: int, url: str, changes: int, think: tuple[float, fl
     session = SimulatedSession(url, timeout_s)
     try:
         result.reruns.append(await session.open())
+        if session.drawn is not None:
+            result.reruns.append(session.drawn)
         options = session.options(FILTER_KEY)
         for j in range(changes):
             await asyncio.sleep(rng.uniform(*think))
