@@ -11,6 +11,7 @@
 //   (selectbox, multiselect), text areas and editable text keep every key.
 // - Outside the tour view nothing is taken: the radio's arrow keys and the map's keyboard panning work
 //   as always. ArrowUp/ArrowDown are never taken, so a radio can still be changed by keyboard in the tour.
+// - A key pressed while the tour's buttons are still loading (a page just opened) steps once they are shown.
 (function () {
   var host = window.parent;
   var doc = host.document;
@@ -35,11 +36,36 @@
     var target = ev.target && ev.target.nodeType === 1 ? ev.target : null;
     var active = target && target.ownerDocument ? target.ownerDocument.activeElement : null;
     if (typing(target) || typing(active)) return;
-    var button = doc.querySelector(".st-key-" + key + " button");
-    if (!button) return; // not on the tour: leave the key to the page
+    var box = doc.querySelector(".st-key-" + key);
+    if (!box) return; // not on the tour: leave the key to the page
     ev.preventDefault();
     ev.stopPropagation(); // neither a focused radio nor the map's keyboard panning gets it
-    if (!ev.repeat && !button.disabled) button.click();
+    if (ev.repeat) return;
+    var button = box.querySelector("button");
+    if (button) {
+      if (!button.disabled) button.click();
+      return;
+    }
+    // The button's place is on the page but its code is still loading (a page just opened): the step is
+    // taken as soon as the button is there, rather than lost.
+    pressWhenShown(key);
+  }
+
+  var pending = null;
+  function pressWhenShown(key) {
+    if (pending) pending.disconnect();
+    var MO = host.MutationObserver;
+    var until = Date.now() + 10000;
+    function tryPress() {
+      var b = doc.querySelector(".st-key-" + key + " button");
+      if (!b && Date.now() < until) return false;
+      if (pending) pending.disconnect();
+      pending = null;
+      if (b && !b.disabled) b.click();
+      return true;
+    }
+    pending = new MO(tryPress);
+    pending.observe(doc.body, { childList: true, subtree: true });
   }
 
   // Every document that can hold focus forwards to the current handler (a frame drawn again replaces
