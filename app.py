@@ -9,9 +9,9 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -42,6 +42,9 @@ from tracking import Store, User
 from tracking.frame import OUTCOME_COLOURS, STATUS_COLOURS, outcome_label, tracked_label, with_progress
 from tracking.store import today_shenzhen
 from ui_text import md_literal, md_text, t
+
+if TYPE_CHECKING:
+    import altair as alt
 
 # A presentation link (present=1) opens with the sidebar folded away: the big screen shows the map.
 st.set_page_config(page_title=t("page_title", "zh"), page_icon="🗺️", layout="wide",
@@ -524,7 +527,10 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
 
 
 def ordered_bar_chart(counts: pd.Series) -> alt.Chart:
-    """Horizontal bars in the order of ``counts`` (st.bar_chart re-sorts them); drawn as SVG so the labels are text."""
+    """Horizontal bars in the order of ``counts`` (st.bar_chart re-sorts them); drawn as SVG so the labels are text.
+    (altair is loaded with the first chart: the map view, which most visitors stay on, does not need it.)"""
+    import altair as alt
+
     table = pd.DataFrame({"label": [str(i) for i in counts.index], "n": [int(v) for v in counts]})
     return alt.Chart(table, usermeta={"embedOptions": {"renderer": "svg"}}).mark_bar().encode(
         y=alt.Y("label:N", sort=list(table["label"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),

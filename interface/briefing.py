@@ -16,7 +16,6 @@ import streamlit.components.v1 as components
 
 import settings
 from publish.briefing import handout_file_name, handout_statuses, handout_unavailable, neighbour, step_id
-from publish.handout import handout_pdf
 from publish.tour import Tour, TourError, framed_item_ids, load_tour
 from ui_text import md_text, t
 
@@ -35,9 +34,16 @@ def handout_button(frame: pd.DataFrame, district_id: str | None, lang: str, toda
         log.warning("PDF handout unavailable: %s", reason)
         st.warning(t("handout.unavailable", lang))
         return
-    st.download_button(t("handout", lang), partial(handout_pdf, district_id, lang, handout_statuses(frame), today),
+    st.download_button(t("handout", lang), partial(_handout_pdf, district_id, lang, handout_statuses(frame), today),
                        handout_file_name(district_id, today), "application/pdf",
                        key=f"handout_{district_id or 'city'}", on_click="ignore")
+
+
+def _handout_pdf(district_id: str | None, lang: str, status: dict[str, str] | None, today: date) -> bytes:
+    """The handout, drawn when its button is clicked (matplotlib is loaded then, not with every page)."""
+    from publish.handout import handout_pdf
+
+    return handout_pdf(district_id, lang, status, today)
 
 
 @st.cache_resource(show_spinner=False)

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -26,6 +26,9 @@ from tracking.spreadsheet import ItemInfo
 from tracking.store import default_url, today_shenzhen
 from tracking.vocab import PLAN_START, STATUS_KEYS, TARGETS
 from ui_text import t
+
+if TYPE_CHECKING:
+    import altair as alt
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +290,8 @@ def _write(item_id: str, lang: str, write: Callable[[], Record]) -> None:
 
 def outcome_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     """Items per outcome as a bar chart whose bar order is the vocabulary's, as drawn."""
+    import altair as alt  # loaded with the first chart, not with the map view
+
     counts = outcome_counts(frame)
     data = pd.DataFrame({"outcome": [outcome_text(k, lang) for k in counts.index], "items": counts.to_numpy(),
                          "colour": [OUTCOME_COLOURS[k] for k in counts.index]})

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from publish.handout import HandoutError, find_cjk_font
+from publish.fonts import HandoutError, find_cjk_font
 from publish.tour import Tour
 from tracking.frame import NO_RECORD, tracked_label
 

@@ -7,12 +7,10 @@ table with each item's plan stage and citation, the date, and where every datase
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -33,16 +31,7 @@ from shapely.geometry.base import BaseGeometry  # noqa: E402
 import settings  # noqa: E402
 from geo.boundaries import display_districts  # noqa: E402
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS  # noqa: E402
-
-# Debian's fonts-noto-cjk first; SZ_PLAN_MAP_CJK_FONT names another file (a .ttc/.otf/.ttf with Chinese glyphs).
-CJK_FONT_ENV = "SZ_PLAN_MAP_CJK_FONT"
-CJK_FONT_CANDIDATES: tuple[Path, ...] = (
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Medium.ttc"),
-    Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
-)
-CJK_FAMILY = "Noto Sans CJK SC"
+from publish.fonts import CJK_FAMILY, CJK_FONT_CANDIDATES, CJK_FONT_ENV, HandoutError, find_cjk_font  # noqa: E402,F401
 
 A4_INCHES = (8.27, 11.69)
 GROUP_COLOURS: dict[str, str] = {  # the same colours as the interactive map's legend
@@ -50,23 +39,6 @@ GROUP_COLOURS: dict[str, str] = {  # the same colours as the interactive map's l
     "water_energy": "#0f9aa8", "ecology": "#2e8b3a", "zones": "#e07b00",
 }
 FUZZY = ("approximate", "zone")
-
-
-class HandoutError(ValueError):
-    """The handout cannot be made (unknown district, no CJK font); the message says what to do."""
-
-
-def find_cjk_font() -> Path:
-    """The font file used for Chinese text, or a clear error naming the package to install."""
-    override = os.environ.get(CJK_FONT_ENV)
-    candidates = (Path(override),) if override else CJK_FONT_CANDIDATES
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise HandoutError(
-        "no Chinese (CJK) font found for the PDF handout: install Debian's fonts-noto-cjk "
-        f"(apt-get install fonts-noto-cjk) or set {CJK_FONT_ENV} to a font file"
-        + (f" (the file {override} does not exist)" if override else ""))
 
 
 def _use_font() -> None:

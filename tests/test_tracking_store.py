@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -307,3 +308,37 @@ def test_default_database_is_sqlite_in_data_dir(monkeypatch, tmp_path) -> None:
     assert (tmp_path / "var" / "progress.sqlite3").is_file()
     monkeypatch.setenv(settings.DATABASE_URL_ENV, "postgresql+psycopg://u@127.0.0.1:1/db")
     assert Store().url == "postgresql+psycopg://u@127.0.0.1:1/db"
+
+
+def test_schema_revision_is_alembics_head() -> None:
+    """The revision a migrated database is recognised by is the newest migration's: a new migration without it
+    would leave databases unmigrated."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from tracking.store import MIGRATIONS_DIR, SCHEMA_REVISION
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
+
+
+def test_reopening_a_migrated_database_keeps_its_records_and_does_not_load_alembic(store: Store,
+                                                                                    db_url: str) -> None:
+    """Every app process opens the store: a database already migrated is used as it is, records intact, and the
+    process does not carry Alembic (it is loaded only to migrate)."""
+    import subprocess
+    import sys
+
+    store.add_user("lg", PASSWORD, "editor", district="longgang")
+    item = next(i for i, d in catalogue().items() if "longgang" in d)
+    store.record(item, "in_service", TODAY, "深龙发改〔2025〕1号", user="lg", expected_latest_id=None)
+    script = (
+        "import sys\n"
+        "from tracking import Store\n"
+        f"s = Store.open({db_url!r})\n"
+        f"print(len(s.history({item!r})), 'alembic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=str(Path(__file__).resolve().parents[1]))
+    assert out.stdout.split() == ["1", "False"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,6 +37,8 @@ PASSWORD_MAX = 1024
 # Dates are Shenzhen dates (China Standard Time, UTC+8 all year, no daylight saving).
 SHENZHEN_TZ = timezone(timedelta(hours=8), "CST")
 MIGRATIONS_DIR: Path = Path(__file__).resolve().parent / "migrations"
+# The newest migration's revision (a test holds it to Alembic's head): a database at it needs no migrating.
+SCHEMA_REVISION = "0001"
 # How many (date, newest record) answers of status_as_of a store keeps (a handful of "as of" dates in use).
 STATES_KEPT = 16
 # Allowed inside evidence and notes; every other control character is refused.
@@ -220,7 +222,12 @@ class Store:
         self.close()
 
     def upgrade(self) -> None:
-        """Create or migrate the schema to the newest revision (safe to call from several processes at once)."""
+        """Create or migrate the schema to the newest revision (safe to call from several processes at once).
+
+        A database already at ``SCHEMA_REVISION`` is left as it is without loading Alembic (each app process
+        opens the store; Alembic and its templates are only needed to migrate)."""
+        if self._schema_revision() == SCHEMA_REVISION:
+            return
         from alembic import command
         from alembic.config import Config
         from alembic.runtime.migration import MigrationContext
@@ -238,6 +245,14 @@ class Store:
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7140021025)")
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
+
+    def _schema_revision(self) -> str | None:
+        """The revision Alembic recorded in this database (None: none yet, or no version table)."""
+        with self._guard(), self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        return str(rows[0]) if len(rows) == 1 else None
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
