@@ -6,6 +6,7 @@ This module only wires the interface; data, filters, map layers and exports live
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -465,11 +466,32 @@ def map_move(state: filters.ViewState, moved: bool) -> View | None:
     return focus
 
 
+# How long a map-only run waits for its message to be sent before the next run starts (the server flushes its
+# message queue every 10 ms).
+MAP_SEND_WAIT_S = 0.05
+
+
+def map_only_run(state: filters.ViewState, as_of: date) -> bool:
+    """Whether this run sends the map alone and then runs again for the rest of the page: a run whose filters,
+    name search or date differ from the last run's (what changes which items the map shows).
+
+    The page applies a run's messages in order, and its map frame waits behind them: after the map come the
+    search row, the card, the counts, the results table, the sidebar's controls and the link, about fifty
+    elements the page re-renders before the map's new items are drawn. A run ended early by ``st.rerun`` keeps
+    the page's other elements as they were (and their widgets' values) until the next run, which sends them
+    in step with the filters, and the same map again (unchanged: the map frame does nothing)."""
+    signature = repr((sorted(state.filters.items()), state.query, as_of.isoformat()))
+    previous = st.session_state.get("map_signature")
+    st.session_state["map_signature"] = signature
+    return previous is not None and previous != signature
+
+
 def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressContext, first: bool = False) -> None:
     """The map view; ``first``: a session's first map view, whose run sends the map without the controls
     (see ``first_map_view``)."""
     lang = state.lang
     sub = filters.apply(frame, state)
+    map_only = map_only_run(state, ctx.as_of) and not first
     # The search box and the keep-view switch share one row, leaving the map more of the screen. The map is what
     # visitors wait for, so it is drawn first and the row above it is filled in after (a search's choice is in the
     # state as the run starts).
@@ -496,6 +518,12 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
         focus = map_move(state, moved)
         result = render_map(sub, state, focus, height=720 if state.present else 620,
                             start=st.session_state.get("map_start"))
+        if map_only:
+            # The rest of the page follows in the next run (``map_only_run``). A run starting clears the messages
+            # not yet sent, so the map's message is given time to leave first (were it not sent by then, the next
+            # run sends the map again, as any run does).
+            time.sleep(MAP_SEND_WAIT_S)
+            st.rerun()
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
         if result and result.get("map_drawn"):  # the browser has drawn the map (static/view_sync.js)
             st.session_state["results_shown"] = True

@@ -12,10 +12,12 @@ public API.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import branca
@@ -23,6 +25,8 @@ import folium
 import streamlit as st
 import streamlit_folium as sf
 
+import settings
+from layers.item_layers import ItemSet, write_data_file, write_text_once
 from layers.map_assembly import AssembledMap, BaseSpec, assemble_base
 from layers.map_layers import MapLabels
 
@@ -35,6 +39,11 @@ _DEFAULTS: dict[str, Any] = {
     "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
 }
 BASES_KEPT = 24  # base maps kept per process (a few basemaps × districts × colourings)
+# Where the item sets are written as files the map's page loads (served with the app's static files).
+ITEMS_DIR = settings.STATIC_DIR / "generated"
+ITEMS_URL = f"{settings.STATIC_URL}/generated"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,77 @@ class BaseCache:
 BASES = BaseCache()
 
 
+class ItemFiles:
+    """Each item set written once per process as a file the map's page loads: the component's arguments are sent
+    whole on every run, so items inside the script would travel again with every filter change (1.1 MiB at 10×
+    items), while a file is fetched once per page (and kept by the browser's cache, its name changing with its
+    content). Where the file cannot be written (a read-only install), the items travel in the script."""
+
+    def __init__(self, directory: Path, url: str) -> None:
+        self.directory, self.url = directory, url
+        self._urls: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def url_of(self, items: ItemSet) -> str | None:
+        with self._lock:
+            if items.file_name not in self._urls:
+                try:
+                    write_data_file(items, self.directory)
+                    self._urls[items.file_name] = f"{self.url}/{items.file_name}"
+                except OSError as exc:
+                    log.warning("the map's items are sent in its script: %s cannot be written (%s)",
+                                self.directory, exc)
+                    self._urls[items.file_name] = None
+            return self._urls[items.file_name]
+
+
+ITEM_FILES = ItemFiles(ITEMS_DIR, ITEMS_URL)
+
+
+class ScriptBundles:
+    """The map frame's scripts served as one file.
+
+    The component loads its scripts one after another (each waits for the one before: a request and a parse
+    each), so Leaflet, its two plugins, the app's four scripts and the items made eight round trips before the
+    map could be drawn. Joined in the same order into one file (named by its content, written once per process),
+    they make one. Links outside the app's static files, or a file that cannot be read or written, leave the
+    list as it is."""
+
+    def __init__(self, static_dir: Path, static_url: str, directory: Path, url: str) -> None:
+        self.static_dir, self.static_url, self.directory, self.url = static_dir, static_url, directory, url
+        self._bundles: dict[tuple[str, ...], list[str]] = {}
+        self._lock = threading.Lock()
+
+    def links(self, links: list[str]) -> list[str]:
+        key = tuple(links)
+        with self._lock:
+            if key not in self._bundles:
+                self._bundles[key] = self._bundle(key)
+            return self._bundles[key]
+
+    def _bundle(self, links: tuple[str, ...]) -> list[str]:
+        prefix = self.static_url + "/"
+        if len(links) < 2 or not all(link.startswith(prefix) for link in links):
+            return list(links)
+        try:
+            parts = []
+            for link in links:
+                text = (self.static_dir / link[len(prefix):]).read_text(encoding="utf-8")
+                # a source-map comment names a file beside the original; in the middle of a bundle it misleads
+                text = "\n".join(line for line in text.splitlines() if not line.startswith("//# sourceMappingURL="))
+                parts.append(f"/* {link} */\n{text}\n;\n")
+            bundle = "".join(parts)
+            name = f"scripts-{hashlib.sha256(bundle.encode()).hexdigest()[:16]}.js"
+            write_text_once(self.directory / name, bundle)
+        except OSError as exc:
+            log.warning("the map's scripts are loaded one by one: %s", exc)
+            return list(links)
+        return [f"{self.url}/{name}"]
+
+
+SCRIPT_BUNDLES = ScriptBundles(settings.STATIC_DIR, settings.STATIC_URL, ITEMS_DIR, ITEMS_URL)
+
+
 @dataclass(frozen=True)
 class ComponentArgs:
     """What the component is called with, apart from the callback."""
@@ -138,7 +218,7 @@ def _component_key(base: BaseStrings, items_digest: str, key: str) -> str:
 
 
 def component_args(base: BaseStrings, built: AssembledMap, *, key: str, height: int,
-                   returned_objects: Iterable[str]) -> ComponentArgs:
+                   returned_objects: Iterable[str], items_url: str | None = None) -> ComponentArgs:
     """The component's arguments for a base map's strings and this run's part of the map.
 
     The items travel in the script, with the base map; the run's feature groups (the items to show, the
@@ -159,15 +239,18 @@ def component_args(base: BaseStrings, built: AssembledMap, *, key: str, height: 
     groups = "".join(sf._get_feature_group_string(fg, map=scratch, idx=i) for i, fg in enumerate(built.layers))
     control = sf._get_layer_control_string(built.control, scratch)
     layer_css, layer_js = _links(*built.layers, built.control)
-    # The items follow the base map in its script (st_folium runs it once, when the map is first drawn).
-    script = base.script + (built.items.init_script() if built.items is not None else "")
+    # The items follow the base map in its script (st_folium runs it once, when the map is first drawn); with
+    # ``items_url``, from that file, which the page loads (after static/items.js) before it runs the script.
+    script = base.script + (built.items.init_script(from_file=items_url is not None)
+                            if built.items is not None else "")
+    data_js = [items_url] if items_url is not None and built.items is not None else []
     hash_key = _component_key(base, built.items.digest if built.items is not None else "", key)
     kwargs = dict(
         script=script, header=base.header, html=base.html, id=base.map_id, key=hash_key, height=height,
         width=None, returned_objects=wanted, default={k: _DEFAULTS[k] for k in wanted}, zoom=built.zoom,
         center=built.center, feature_group=built.show + groups, return_on_hover=False, layer_control=control,
         pixelated=False, css_links=list(dict.fromkeys(base.css_links + layer_css)),
-        js_links=list(dict.fromkeys(base.js_links + layer_js)), wrap_longitude=False,
+        js_links=list(dict.fromkeys(base.js_links + layer_js)) + data_js, wrap_longitude=False,
     )
     return ComponentArgs(kwargs, hash_key)
 
@@ -178,7 +261,10 @@ def draw_map(built: AssembledMap, labels: MapLabels, *, key: str, height: int,
     """Draw ``built`` (assembled with ``base=False``) in the page; returns what the component reports."""
     assert built.spec is not None, "the map was assembled without its base map's spec"
     args = component_args(BASES.get(built.spec, labels), built, key=key, height=height,
-                          returned_objects=returned_objects)
+                          returned_objects=returned_objects,
+                          items_url=ITEM_FILES.url_of(built.items) if built.items is not None else None)
+
+    args.kwargs["js_links"] = SCRIPT_BUNDLES.links(args.kwargs["js_links"])
 
     def changed() -> None:  # as st_folium: the value is also kept under the caller's key
         st.session_state[key] = st.session_state.get(args.hash_key, {})

@@ -15,9 +15,11 @@ No Streamlit here.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -62,9 +64,43 @@ class ItemSet:
     digest: str
     index: Mapping[str, int] = field(repr=False)
 
-    def init_script(self, map_var: str = "map_div") -> str:
-        """The script that hands the items to ``static/items.js`` (run once, with the base map)."""
-        return f"\nszItems.init({map_var}, {self.data_json});\n"
+    def init_script(self, map_var: str = "map_div", *, from_file: bool = False) -> str:
+        """The script that hands the items to ``static/items.js`` (run once, with the base map).
+
+        ``from_file``: the items are not in the script but in ``data_script`` served as a file the page loads
+        before it (``file_name``); the script only names them."""
+        data = f"window.szItemData[{script_json(self.digest)}]" if from_file else self.data_json
+        return f"\nszItems.init({map_var}, {data});\n"
+
+    @property
+    def file_name(self) -> str:
+        """The name of the file holding ``data_script``: a new item set is a new file (it can be cached)."""
+        return f"items-{self.crs.lower().replace('-', '')}-{self.digest}.js"
+
+    def data_script(self) -> str:
+        """The items as a script file: it files them under the item set's digest for ``init_script``."""
+        return (f"window.szItemData = window.szItemData || {{}};\n"
+                f"window.szItemData[{script_json(self.digest)}] = {self.data_json};\n")
+
+
+def write_data_file(items: ItemSet, directory: Path) -> Path:
+    """Write ``items.data_script()`` to ``directory/items.file_name`` unless it is already there, whole.
+
+    Written to a temporary name and renamed, so that a page (or another server process sharing the directory)
+    never loads a half-written file; an ``OSError`` (a read-only install) is the caller's to handle."""
+    return write_text_once(directory / items.file_name, items.data_script())
+
+
+def write_text_once(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` (a name that changes with its content) unless a file of that size is there."""
+    data = text.encode("utf-8")
+    if path.is_file() and path.stat().st_size == len(data):
+        return path  # the content's digest is in the name: same name and size, same content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
 
 
 def item_set(catalogue: gpd.GeoDataFrame, crs: CrsName) -> ItemSet:

@@ -20,6 +20,14 @@ window.szViewSync = function (map) {
     return;
   }
 
+  // A move the app sends (a fitted result, a searched item) jumps there: st_folium sets the view without options,
+  // which Leaflet animates, and every frame of a zoom or pan animation redraws the whole vector map
+  // (thousands of SVG paths at 10x items) while the next change may already be arriving.
+  var setView = map.setView;
+  map.setView = function (center, zoom, options) {
+    return setView.call(this, center, zoom, options || {animate: false});
+  };
+
   function here() {
     var c = map.getCenter();
     return {lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), zoom: String(Math.round(map.getZoom() * 100) / 100)};

@@ -130,3 +130,78 @@ def test_another_base_map_is_another_map_in_the_page():
         keys.add(component_args(map_component.BASES.get(built.spec, labels), built, key="plan_map", height=620,
                                 returned_objects=["last_active_drawing"]).kwargs["key"])
     assert len(keys) == 3
+
+
+def test_the_items_travel_in_a_file_the_page_loads_once_not_with_every_run(tmp_path):
+    """The component's arguments are sent whole on every run: with the items in a file, a run's arguments hold
+    only the name of their set, and the file (loaded after static/items.js, before the map's script) files the
+    very data the script would have carried under that name."""
+    import json
+
+    state = filters.ViewState(query="大学")
+    labels = bench_labels()
+    items = MapItems(catalogue_frame())
+    built = assemble_map(filters.apply(catalogue_frame(), state), state, labels, items=items, base=False)
+    assert built.spec is not None and built.items is not None
+    files = map_component.ItemFiles(tmp_path / "generated", "/app/static/generated")
+    url = files.url_of(built.items)
+    assert url == f"/app/static/generated/{built.items.file_name}"
+    path = tmp_path / "generated" / built.items.file_name
+    text = path.read_text(encoding="utf-8")
+    prefix = f"window.szItemData = window.szItemData || {{}};\nwindow.szItemData[\"{built.items.digest}\"] = "
+    assert text.startswith(prefix)
+    assert json.loads(text[len(prefix):].rstrip().rstrip(";")) == json.loads(built.items.data_json)
+    base = render_base(assemble_base(built.spec, labels))
+    kwargs = component_args(base, built, key="plan_map", height=620, returned_objects=["last_active_drawing"],
+                            items_url=url).kwargs
+    assert kwargs["script"] == base.script + f"\nszItems.init(map_div, window.szItemData[\"{built.items.digest}\"]);\n"
+    assert kwargs["js_links"][-1] == url
+    assert kwargs["js_links"].index("/app/static/items.js") < len(kwargs["js_links"]) - 1
+    inline = component_args(base, built, key="plan_map", height=620, returned_objects=["last_active_drawing"]).kwargs
+    assert len(json.dumps(kwargs)) < len(json.dumps(inline)) - len(built.items.data_json) + 1000
+    # written once per process: the file is not written again
+    path.write_text(text + "// kept", encoding="utf-8")
+    assert files.url_of(built.items) == url and path.read_text(encoding="utf-8").endswith("// kept")
+
+
+def test_where_the_items_file_cannot_be_written_the_items_travel_in_the_script(tmp_path):
+    """A read-only install: the map still gets its items, in its script."""
+    items = MapItems(catalogue_frame().head(20)).for_crs("wgs84")
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the directory would be", encoding="utf-8")
+    assert map_component.ItemFiles(blocker / "generated", "/app/static/generated").url_of(items) is None
+    assert not (blocker / "generated").exists()
+
+
+def test_an_existing_items_file_of_another_size_is_written_again(tmp_path):
+    """A file cut short (a full disk, a copy interrupted) is not served as the items: it is written again."""
+    from layers.item_layers import write_data_file
+
+    items = MapItems(catalogue_frame().head(20)).for_crs("wgs84")
+    path = write_data_file(items, tmp_path)
+    path.write_text(path.read_text(encoding="utf-8")[:100], encoding="utf-8")
+    write_data_file(items, tmp_path)
+    assert path.read_text(encoding="utf-8") == items.data_script()
+
+
+def test_the_map_frames_scripts_are_served_as_one_file_in_their_order(tmp_path):
+    """One request instead of one per script (the component loads them one after another)."""
+    import settings
+
+    links = ["/app/static/vendor/leaflet/leaflet.js", "/app/static/card.js", "/app/static/map_controls.js",
+             "/app/static/items.js"]
+    bundles = map_component.ScriptBundles(settings.STATIC_DIR, "/app/static", tmp_path, "/app/static/generated")
+    (url,) = bundles.links(links)
+    assert url.startswith("/app/static/generated/scripts-") and url.endswith(".js")
+    text = (tmp_path / url.rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    starts = [text.index(f"/* {link} */\n") for link in links]
+    assert starts == sorted(starts)
+    for link in links:
+        original = (settings.STATIC_DIR / link.removeprefix("/app/static/")).read_text(encoding="utf-8")
+        kept = [line for line in original.splitlines() if not line.startswith("//# sourceMappingURL=")]
+        assert "\n".join(kept) in text
+    assert "sourceMappingURL" not in text
+    assert bundles.links(links) == [url]
+    # anything not among the app's static files, or missing, leaves the links as they are
+    assert bundles.links([*links, "https://example.org/x.js"]) == [*links, "https://example.org/x.js"]
+    assert bundles.links([*links, "/app/static/missing.js"]) == [*links, "/app/static/missing.js"]
