@@ -466,6 +466,12 @@ def map_move(state: filters.ViewState, moved: bool) -> View | None:
     return focus
 
 
+# The map view's search row keeps the height of its search box while the box's code loads (on a session's first
+# map view the box comes after the map: ``first_map_view``). Fixed markup, no text from data or visitors.
+LAYOUT_CSS = ("<style>.st-key-search_row { min-height: 4.25rem; }"
+              # narrow screens: the box and the switch stand one above the other
+              " @media (max-width: 640px) { .st-key-search_row { min-height: 7.25rem; } }</style>")
+
 # How long a map-only run waits for its message to be sent before the next run starts (the server flushes its
 # message queue every 10 ms).
 MAP_SEND_WAIT_S = 0.05
@@ -495,7 +501,7 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
     # The search box and the keep-view switch share one row, leaving the map more of the screen. The map is what
     # visitors wait for, so it is drawn first and the row above it is filled in after (a search's choice is in the
     # state as the run starts).
-    search_col, keep_col = st.columns([3, 1], vertical_alignment="bottom")
+    search_col, keep_col = st.container(key="search_row").columns([3, 1], vertical_alignment="bottom")
     picked = st.session_state.get("search_pick")
     if picked and st.session_state.get("search_done") != picked:
         st.session_state["search_done"] = picked
@@ -529,10 +535,15 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
             st.session_state["results_shown"] = True
     ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
     names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
-    # Drawn on the first view too (after the map's message): filled in later, the row would push the map down.
-    search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
-                         format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
-    keep_col.toggle(t("keep_view", lang), key="keep_view")
+    if first:
+        # The search box and the switch follow with the sidebar's controls (``first_map_view``): their code is
+        # about twenty files the page would fetch ahead of the map's. The row keeps their height meanwhile
+        # (``LAYOUT_CSS``), so that the drawn map is not pushed down when they come.
+        pass
+    else:
+        search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
+                             format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
+        keep_col.toggle(t("keep_view", lang), key="keep_view")
     with right:
         if state.item and state.item in names:
             st.markdown(f"**{t('card', lang)}**")
@@ -819,6 +830,9 @@ def main() -> None:
         progress.audit_view(ctx.store, ctx.user, district_names(lang), lang)
     else:
         about_view(frame, lang)
+    # First in the sidebar on every run, so that the page keeps one style element (and sent after the view: Markdown
+    # with HTML loads an HTML parser, whose code is then not fetched ahead of the map's).
+    st.sidebar.markdown(LAYOUT_CSS, unsafe_allow_html=True)
     if first:
         st.sidebar.caption(t("controls.after_map", lang))
     else:

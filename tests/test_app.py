@@ -324,9 +324,10 @@ def test_the_first_map_view_sends_the_map_before_the_results_table_which_follows
 
 def test_the_first_map_view_sends_the_map_as_the_link_filters_it_and_the_controls_follow():
     """On a cold load the sidebar's widgets do not hold up the map: the first run sends the map (filtered and
-    counted as the link says) without them or the export buttons, and says so in the sidebar (the search row
-    above the map is there, so that the map does not move down when it comes); the run the map's "drawn" report
-    brings (static/view_sync.js) shows them all, with the link's filters chosen, and the table."""
+    counted as the link says) without them, the search row's widgets or the export buttons, and says so in the
+    sidebar (the search row keeps its height meanwhile, so that the map does not move down when they come); the
+    run the map's "drawn" report brings (static/view_sync.js) shows them all, with the link's filters chosen, and
+    the table."""
     import settings
     from layers.filter_table import FILTERS
 
@@ -337,7 +338,8 @@ def test_the_first_map_view_sends_the_map_as_the_link_filters_it_and_the_control
     assert len(at.get("component_instance")) == 1  # the map
     assert len(at.sidebar.multiselect) == 0 and len(at.sidebar.radio) == 0 and len(at.sidebar.text_input) == 0
     assert len(at.get("download_button")) == 0
-    assert at.selectbox(key="search_pick") is not None and at.toggle(key="keep_view") is not None
+    assert len(at.selectbox) == 0 and len(at.toggle) == 0
+    assert any(".st-key-search_row { min-height:" in m.value for m in at.sidebar.markdown)
     assert any("筛选与设置在地图绘制后显示" in c.value for c in at.sidebar.caption)
     assert f"共 {catalogue_count(category='metro')} 项" in texts(at)
     at.session_state["plan_map"] = {"last_active_drawing": None, "map_drawn": True}  # the browser's report
@@ -345,7 +347,8 @@ def test_the_first_map_view_sends_the_map_as_the_link_filters_it_and_the_control
     assert not at.exception
     assert len(at.sidebar.multiselect) == len(FILTERS)
     assert at.multiselect(key="f_categories__zh").value == ["metro"]
-    assert at.selectbox(key="search_pick") is not None and len(at.get("download_button")) == 3
+    assert at.selectbox(key="search_pick") is not None and at.toggle(key="keep_view") is not None
+    assert len(at.get("download_button")) == 3
     assert len(at.dataframe[0].value) == catalogue_count(category="metro")
     assert not any("筛选与设置在地图绘制后显示" in c.value for c in at.sidebar.caption)
 
