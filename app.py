@@ -372,8 +372,8 @@ def first_map_view() -> bool:
     the export buttons follow with the results table (``results_after_map``). Every kind of widget the page shows
     first makes the browser fetch that widget's code (about 45 files for the sidebar and the search row) from the
     same server, over the same six connections, while the map's own files (the component, its page, Leaflet and
-    the map's scripts, one after the other) wait behind them. The search row above the map is sent after the
-    map's message (filled in later, it would push the drawn map down the page).
+    the map's scripts, one after the other) wait behind them. The search row's widgets wait with the controls;
+    the row keeps their height (``LAYOUT_CSS``).
     """
     if st.session_state["view"] != "map" or st.session_state.get("controls_shown"):
         return False  # once shown, the controls stay (another view first, then the map)
@@ -429,10 +429,15 @@ def counts_line(sub: pd.DataFrame, lang: str) -> str:
              district=int((sub["precision"] == "district").sum()), none=int((sub["precision"] == "none").sum()))
 
 
+def filters_signature(state: filters.ViewState) -> str:
+    """What decides which items a view shows: the filters and the name search."""
+    return repr((sorted(state.filters.items()), state.query))
+
+
 def result_focus(sub: pd.DataFrame, state: filters.ViewState) -> View | None:
     """Where the map moves after the filters change: it frames the result, unless the visitor keeps the view
     (the switch's value as the run starts: the switch itself is drawn after the map)."""
-    signature = repr((sorted(state.filters.items()), state.query))
+    signature = filters_signature(state)
     changed = st.session_state.get("fit_signature", signature) != signature
     st.session_state["fit_signature"] = signature
     keep = bool(st.session_state.get("keep_view", False))
@@ -486,7 +491,7 @@ def map_only_run(state: filters.ViewState, as_of: date) -> bool:
     elements the page re-renders before the map's new items are drawn. A run ended early by ``st.rerun`` keeps
     the page's other elements as they were (and their widgets' values) until the next run, which sends them
     in step with the filters, and the same map again (unchanged: the map frame does nothing)."""
-    signature = repr((sorted(state.filters.items()), state.query, as_of.isoformat()))
+    signature = f"{filters_signature(state)}@{as_of.isoformat()}"
     previous = st.session_state.get("map_signature")
     st.session_state["map_signature"] = signature
     return previous is not None and previous != signature
@@ -535,12 +540,10 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
             st.session_state["results_shown"] = True
     ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
     names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
-    if first:
-        # The search box and the switch follow with the sidebar's controls (``first_map_view``): their code is
-        # about twenty files the page would fetch ahead of the map's. The row keeps their height meanwhile
-        # (``LAYOUT_CSS``), so that the drawn map is not pushed down when they come.
-        pass
-    else:
+    # On the first view the search box and the switch follow with the sidebar's controls (``first_map_view``):
+    # their code is about twenty files the page would fetch ahead of the map's. The row keeps their height
+    # meanwhile (``LAYOUT_CSS``), so that the drawn map is not pushed down when they come.
+    if not first:
         search_col.selectbox(t("search", lang), [None, *ids], index=None, key="search_pick",
                              format_func=lambda i: names.get(i, ""), placeholder=t("search.placeholder", lang))
         keep_col.toggle(t("keep_view", lang), key="keep_view")

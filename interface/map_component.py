@@ -26,6 +26,7 @@ import streamlit as st
 import streamlit_folium as sf
 
 import settings
+from fileio import OutputError
 from layers.item_layers import ItemSet, write_data_file, write_text_once
 from layers.map_assembly import AssembledMap, BaseSpec, assemble_base
 from layers.map_layers import MapLabels
@@ -148,7 +149,7 @@ class ItemFiles:
                 try:
                     write_data_file(items, self.directory)
                     self._urls[items.file_name] = f"{self.url}/{items.file_name}"
-                except OSError as exc:
+                except (OSError, OutputError) as exc:
                     log.warning("the map's items are sent in its script: %s cannot be written (%s)",
                                 self.directory, exc)
                     self._urls[items.file_name] = None
@@ -193,7 +194,7 @@ class ScriptBundles:
             bundle = "".join(parts)
             name = f"scripts-{hashlib.sha256(bundle.encode()).hexdigest()[:16]}.js"
             write_text_once(self.directory / name, bundle)
-        except OSError as exc:
+        except (OSError, OutputError) as exc:
             log.warning("the map's scripts are loaded one by one: %s", exc)
             return list(links)
         return [f"{self.url}/{name}"]

@@ -15,7 +15,6 @@ No Streamlit here.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from fileio import atomic_write_bytes
 from geo.coords import CrsName
 from layers.geometry import FUZZY, rounded, shifted
 from layers.map_controls import script_json
@@ -75,7 +75,7 @@ class ItemSet:
     @property
     def file_name(self) -> str:
         """The name of the file holding ``data_script``: a new item set is a new file (it can be cached)."""
-        return f"items-{self.crs.lower().replace('-', '')}-{self.digest}.js"
+        return f"items-{self.crs}-{self.digest}.js"
 
     def data_script(self) -> str:
         """The items as a script file: it files them under the item set's digest for ``init_script``."""
@@ -86,20 +86,21 @@ class ItemSet:
 def write_data_file(items: ItemSet, directory: Path) -> Path:
     """Write ``items.data_script()`` to ``directory/items.file_name`` unless it is already there, whole.
 
-    Written to a temporary name and renamed, so that a page (or another server process sharing the directory)
-    never loads a half-written file; an ``OSError`` (a read-only install) is the caller's to handle."""
+    Written to a temporary name and renamed (``fileio.atomic_write_bytes``), so that a page (or another server
+    process sharing the directory) never loads a half-written file; a failure (a read-only install) is the
+    caller's to handle."""
     return write_text_once(directory / items.file_name, items.data_script())
 
 
 def write_text_once(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` (a name that changes with its content) unless a file of that size is there."""
+    """Write ``text`` to ``path`` (a name that changes with its content) unless a file of that size is there.
+
+    Raises ``OSError`` or ``fileio.OutputError`` where it cannot be written."""
     data = text.encode("utf-8")
     if path.is_file() and path.stat().st_size == len(data):
         return path  # the content's digest is in the name: same name and size, same content
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write_bytes(path, data)
     return path
 
 
