@@ -88,16 +88,31 @@
       .bindTooltip(function (l) { return szTip(l.feature.properties); }, { sticky: true });
   };
 
-  /* Opens the selected item's card once the layer is on the map. */
+  /* The card open on the map, if it is the card of item `id` (opened by a click on the item, or by an
+     earlier run that selected it). */
+  function openCardOf(map, id) {
+    var open = map._popup;
+    if (!open || !map.hasLayer(open)) { return null; }
+    var source = open._source, props = source && source.feature && source.feature.properties;
+    return (props && props.id === id) || open._szItem === id ? open : null;
+  }
+
+  /* Opens the selected item's card once the layer is on the map. A click on an item opens its card at
+     once and then selects it (a run of the app): that card stays as it is, rather than being closed
+     (it fades out) and opened again as a second copy. */
   szMap.openCard = function (fg, cfg) {
     setTimeout(function () {
       var map = fg._map;
       if (!map || typeof szCard !== "function") { return; }
       function small() { return map.getSize().x < 500; }  // a phone: the map moves so the whole card shows
-      var popup = L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small() })
-        .setLatLng(cfg.latlng)
-        .setContent(szCard(cfg.props))
-        .openOn(map);
+      var popup = openCardOf(map, cfg.props.id);
+      if (!popup) {
+        popup = L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small() })
+          .setLatLng(cfg.latlng)
+          .setContent(szCard(cfg.props))
+          .openOn(map);
+        popup._szItem = cfg.props.id;
+      }
       // On a phone the card is kept on screen whatever moves the map or its frame later (a slow page may
       // still be laying the frame out when the card opens, wide or at no size, or move the map after it).
       function fitCard() {

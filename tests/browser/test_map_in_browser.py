@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser.conftest import map_frame
+from tests.browser.conftest import folium_frame, map_frame
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 DISTRICT_FILLS = ("#f7f4ea", "#f4e3b5")
@@ -183,9 +183,18 @@ def test_project_card_shows_citation_and_precision_and_links_to_the_paragraph(ap
     tooltip = frame.locator(".leaflet-tooltip", has_text="西丽枢纽").first  # the district's own may show too
     tooltip.wait_for()
     assert "精确要素" in tooltip.inner_text()
+    leaflet = folium_frame(page)
+    leaflet.evaluate("() => { window.szOpened = 0; map_div.on('popupopen', () => { window.szOpened += 1; }); }")
     point.click()
     card = frame.locator(".leaflet-popup-content .card")
     card.wait_for()
+    # the click also selects the item (a run of the app that outlines it and opens its card): the card the
+    # click opened stays, and no second copy is opened over it
+    page.wait_for_function("() => new URL(location.href).searchParams.get('item')", timeout=30_000, polling=100)
+    frame.locator("path[stroke='#111']").first.wait_for(state="attached")
+    opened = leaflet.evaluate("() => new Promise(r => setTimeout(() => setTimeout(() => r(window.szOpened), 0), 0))")
+    assert opened == 1, f"{opened} cards were opened by one click"
+    assert frame.locator(".leaflet-popup").count() == 1
     text = card.inner_text()
     for expected in ("西丽枢纽", "交通枢纽", "第三篇 · 第六章", "Part 3, Chapter 6", "南山区", "精确要素",
                      "OpenStreetMap"):
