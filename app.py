@@ -40,7 +40,7 @@ from plan_text import PlanIndex, load_plan
 from plan_text.headings import Headings, load_headings
 from plan_text.index import to_cn_numeral
 from tracking import Store, User
-from tracking.frame import OUTCOME_COLOURS, STATUS_COLOURS, outcome_label, tracked_label, with_progress
+from tracking.frame import OUTCOME_COLOURS, STATUS_COLOURS, outcome_label, tracked_label
 from tracking.store import today_shenzhen
 from ui_text import md_literal, md_text, t
 
@@ -800,7 +800,7 @@ def main() -> None:
     # Progress as of the chosen day joins the frame before the filters count and apply it.
     as_of: date = progress.settled_as_of()
     states, read_error = progress.states_as_of(store, as_of)
-    frame = with_progress(frame, states, as_of)
+    frame = progress.PROGRESS_FRAMES.joined(frame, states, as_of)
     ctx = ProgressContext(store if read_error is None else None, user, as_of)
     # The view (on the map view, its map first) is drawn before the sidebar: the widgets' values are in the state
     # as the run starts, and the map is what a visitor waits for after a change.

@@ -21,7 +21,7 @@ import settings
 from district_profiles import load_profiles
 from layers.schema import DISTRICT_IDS
 from tracking import Conflict, PermissionDenied, Record, Store, StoreUnavailable, User, ValidationError, spreadsheet
-from tracking.frame import OUTCOME_COLOURS, outcome_counts, outcome_label, status_counts, tracked_label
+from tracking.frame import OUTCOME_COLOURS, ProgressFrames, outcome_counts, outcome_label, status_counts, tracked_label
 from tracking.spreadsheet import ItemInfo
 from tracking.store import default_url, today_shenzhen
 from tracking.vocab import PLAN_START, STATUS_KEYS, TARGETS
@@ -56,8 +56,13 @@ def progress_store(catalogue: Mapping[str, tuple[str, ...]]) -> tuple[Store | No
         return None, exc.reason
 
 
-def states_as_of(store: Store | None, as_of: date) -> tuple[dict[str, Record], str | None]:
-    """Every item's record as of the date, or ({}, reason) when the database cannot be read."""
+# The catalogue with progress for the runs of every session of this server process (see ProgressFrames).
+PROGRESS_FRAMES = ProgressFrames()
+
+
+def states_as_of(store: Store | None, as_of: date) -> tuple[Mapping[str, Record], str | None]:
+    """Every item's record as of the date (``States``, with its version), or ({}, reason) when the database
+    cannot be read."""
     if store is None:
         return {}, None
     try:

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from tracking.frame import NO_RECORD, outcome_counts, status_counts, tracked_values, with_progress
-from tracking.store import Record
+from tracking.frame import NO_RECORD, ProgressFrames, outcome_counts, status_counts, tracked_values, with_progress
+from tracking.store import Record, States
 
 
 def _record(item_id: str, status: str, as_of: date, rid: int = 1) -> Record:
@@ -41,3 +41,19 @@ def test_counts_keep_the_vocabulary_order_with_zeros():
     sc = status_counts(out)
     assert list(sc.index) == list(tracked_values()) and sc[NO_RECORD] == 2 and sc["under_construction"] == 1
     assert tracked_values()[-1] == NO_RECORD
+
+
+def test_a_joined_frame_is_kept_by_the_states_version_and_joined_anew_when_it_changes():
+    frames = ProgressFrames(kept=2)
+    day = date(2025, 6, 30)
+    v1 = States({"a": _record("a", "in_service", date(2024, 5, 1))}, (1, day, 1))
+    first = frames.joined(FRAME, v1, day)
+    assert frames.joined(FRAME, States(dict(v1), (1, day, 1)), day) is first  # same version: the kept answer
+    v2 = States({"a": _record("a", "on_hold", date(2025, 1, 1), rid=2)}, (1, day, 2))
+    second = frames.joined(FRAME, v2, day)
+    assert second is not first and second.set_index("id").loc["a", "tracked_status"] == "on_hold"
+    assert frames.joined(FRAME, v1, date(2026, 3, 1)).set_index("id").loc["a", "outcome"] == "done"
+    other = FRAME.copy()
+    assert frames.joined(other, v2, day) is not second  # another frame
+    unversioned = {"a": _record("a", "preparation", date(2024, 5, 1))}
+    assert frames.joined(FRAME, unversioned, day).set_index("id").loc["a", "tracked_status"] == "preparation"

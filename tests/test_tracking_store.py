@@ -267,6 +267,20 @@ def test_status_as_of_earlier_dates(store: Store) -> None:
     assert statuses(TODAY) == {a: "under_construction", b: "under_construction"}
 
 
+def test_an_answer_names_its_version_and_a_new_record_changes_it(store: Store) -> None:
+    """What the app keeps from an answer (the catalogue joined with progress) is kept by this version: it must
+    change with a new record and another date, and not between two reads of the same data."""
+    make_users(store)
+    first = store.status_as_of(TODAY)
+    assert first.version is not None and store.status_as_of(TODAY).version == first.version
+    assert store.status_as_of(date(2022, 1, 1)).version != first.version
+    put(store, FUTIAN_ONLY, "preparation", "2021-06-01")
+    after = store.status_as_of(TODAY)
+    assert after.version != first.version and after[FUTIAN_ONLY].status == "preparation"
+    other = Store(store.url, catalogue=store.catalogue, today=lambda: TODAY)
+    assert other.status_as_of(TODAY).version != after.version  # another store (it may be another database)
+
+
 def test_audit_filters(store: Store) -> None:
     make_users(store)
     shared = multi_district_with("longgang")

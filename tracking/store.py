@@ -4,6 +4,7 @@ See the package docstring (``tracking/__init__.py``) for the API and the exact r
 """
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 import threading
@@ -131,6 +132,21 @@ def today_shenzhen() -> date:
     return datetime.now(SHENZHEN_TZ).date()
 
 
+# Each store's own number, part of the version of its answers (two stores may hold the same record ids).
+_STORE_NUMBERS = itertools.count(1)
+
+
+class States(dict[str, Record]):
+    """``Store.status_as_of``'s answer: item id -> effective record, with ``version``, which names everything the
+    answer depends on (the store, the date and the newest record). Equal versions mean equal answers, so what is
+    derived from an answer can be kept by its version (``tracking.frame.ProgressFrames``)."""
+
+    def __init__(self, items: Mapping[str, Record] | None = None,
+                 version: tuple[int, date, int] | None = None) -> None:
+        super().__init__(items or {})
+        self.version = version
+
+
 class Store:
     """Accounts and progress records in one database (SQLite by default, PostgreSQL by URL).
 
@@ -150,6 +166,7 @@ class Store:
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._states: dict[tuple[date, int], dict[str, Record]] = {}  # status_as_of answers, see there
+        self._number = next(_STORE_NUMBERS)
         self._sessions: sessionmaker[Session] | None = None
         self._write_sessions: sessionmaker[Session] | None = None
 
@@ -606,7 +623,7 @@ class Store:
         """The item's effective record as of a date (default: today); see ``status_as_of`` for the rule."""
         return _state(self.history(item_id), as_of or self._today())
 
-    def status_as_of(self, as_of: date | None = None) -> dict[str, Record]:
+    def status_as_of(self, as_of: date | None = None) -> States:
         """The state of every item with records, as of ``as_of`` (default: today).
 
         Rule: among the item's *effective* records (not corrected, not withdrawn by a revert) whose ``as_of`` is
@@ -620,7 +637,7 @@ class Store:
             newest = s.scalar(select(func.max(RecordRow.id))) or 0
             cached = self._states.get((day, newest))
             if cached is not None:
-                return dict(cached)
+                return States(cached, (self._number, day, newest))
             rows = list(s.scalars(select(RecordRow).order_by(RecordRow.item_id, RecordRow.seq)))
             names = self._names(s)
         out = self._states_from(rows, names, day)
@@ -628,7 +645,7 @@ class Store:
             if len(self._states) >= STATES_KEPT:
                 self._states.pop(next(iter(self._states)))
             self._states[(day, newest)] = out
-        return dict(out)
+        return States(out, (self._number, day, newest))
 
     def forget_states(self) -> None:
         """Drop the remembered ``status_as_of`` answers (the next call reads every record again)."""
