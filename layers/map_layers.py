@@ -285,16 +285,17 @@ def district_badges(frame: gpd.GeoDataFrame, crs: CrsName) -> folium.FeatureGrou
 
     One call of ``static/map_controls.js`` draws them all (the names go in as text).
     """
-    level = frame[frame["precision"] == "district"]
-    if level.empty:
+    # the three columns' values at the matching rows, without a copy of the frame's rows (its geometries too)
+    at = (frame["precision"] == "district").to_numpy().nonzero()[0]
+    if not len(at):
         return None
     centres = _district_centres(crs)
     listed: dict[str, list[str]] = {}
-    for zh, en, districts in zip(level["name_zh"].tolist(), level["name_en"].tolist(), level["districts"].tolist(),
-                                 strict=True):
+    for zh, en, districts in zip(frame["name_zh"].to_numpy()[at], frame["name_en"].to_numpy()[at],
+                                 frame["districts"].to_numpy()[at], strict=True):
         for d in districts:
             listed.setdefault(d, []).append(f"{zh} {en}")
-    fg = LayerGroup(name=f"区级定位 District-level only ({len(level)})", show=True)
+    fg = LayerGroup(name=f"区级定位 District-level only ({len(at)})", show=True)
     # a district left out of the boundaries (reported on load) has no badge
     DistrictBadges([(centres[d], items) for d, items in listed.items() if d in centres]).add_to(fg)
     return fg

@@ -34,10 +34,9 @@ def view_of_items(frame: gpd.GeoDataFrame, width_px: int, height_px: int, max_zo
     uncertainty, so zooming to one estimate shows where it may lie and its surroundings, not
     only the inside of its circle. ``max_zoom`` keeps the district outlines in view where the
     map is about context (a paragraph's items) rather than one feature. None when none is drawn."""
-    located = frame[frame.geometry.notna()]
-    if located.empty:
+    if not frame.geometry.notna().any():
         return None
-    lat, lon, zoom = view_for(display_bounds(located), width_px, height_px)
+    lat, lon, zoom = view_for(display_bounds(frame), width_px, height_px)
     return lat, lon, min(zoom, max_zoom) if max_zoom is not None else zoom
 
 

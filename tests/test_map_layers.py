@@ -387,3 +387,6 @@ def test_display_bounds_are_the_bounds_of_what_is_drawn():
         expected = display_geometry(sub).total_bounds
         got = display_bounds(sub)
         assert all(abs(a - b) < 2e-4 for a, b in zip(got, expected, strict=True)), (got, expected)  # ~20 m
+    # items without a location (district-level) are left out, without the caller having to drop them first
+    assert frame.geometry.isna().any()
+    assert display_bounds(frame) == display_bounds(drawn)
