@@ -98,15 +98,20 @@
   }
 
   /* Opens the selected item's card once the layer is on the map. A click on an item opens its card at
-     once and then selects it (a run of the app): that card stays as it is, rather than being closed
-     (it fades out) and opened again as a second copy. */
+     once and then selects it (a run of the app): that card stays open, rather than being closed (it
+     fades out) and opened again as a second copy, and shows what this run says of the item (a status
+     just recorded, another date). */
   szMap.openCard = function (fg, cfg) {
     setTimeout(function () {
       var map = fg._map;
       if (!map || typeof szCard !== "function") { return; }
       function small() { return map.getSize().x < 500; }  // a phone: the map moves so the whole card shows
       var popup = openCardOf(map, cfg.props.id);
-      if (!popup) {
+      if (popup && popup._szItem === cfg.props.id) {
+        popup.setContent(szCard(cfg.props));  // a card opened here: drawn again from this run's properties
+      } else if (popup) {
+        popup.update();  // the item's own card: drawn again from its properties, which this run's items updated
+      } else {
         popup = L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small() })
           .setLatLng(cfg.latlng)
           .setContent(szCard(cfg.props))
@@ -235,7 +240,11 @@
     function later() { if (!pending) { pending = setTimeout(function () { pending = null; run(); }, 50); } }
     setTimeout(function () {
       if (!fg._map) { return; }
-      fg._map.on("zoomend viewreset resize moveend layeradd", later);
+      fg._map.on("zoomend viewreset resize moveend", later);
+      // the names shown again (the layers menu): not every item a filter change adds, each of which would
+      // make the page lay out all the drawn shapes once more to measure the names
+      fg._map.on("layeradd", function (e) { if (e.layer === fg || fg.hasLayer(e.layer)) { later(); } });
+      if (document.fonts && document.fonts.ready) { document.fonts.ready.then(later); }  // names measured in their font
       later();
     }, 0);
   };
