@@ -41,3 +41,26 @@ def test_the_map_view_loads_no_chart_pdf_or_migration_library() -> None:
 def test_a_district_page_loads_the_chart_library_where_it_draws_charts() -> None:
     """The other side: a lazily loaded library is there when its view needs it."""
     assert _loaded("district") == {"altair"}
+
+
+GC_WALK = """
+import gc
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("app.py", default_timeout=120)
+at.run()
+assert not at.exception, at.exception
+gc.collect()
+print(gc.get_freeze_count(), len(gc.get_objects()))
+"""
+
+
+def test_the_loaded_catalogue_and_libraries_are_left_out_of_the_collectors_walks() -> None:
+    """Python's full collections walk every tracked object while holding the interpreter (a rerun, and the map,
+    wait); what the app loads once for the process's life is frozen out of those walks."""
+    with tempfile.TemporaryDirectory(prefix="sz-plan-gc-") as data_dir:
+        env = {k: v for k, v in os.environ.items() if k != "SZ_PLAN_DATABASE_URL"} | {"SZ_PLAN_DATA_DIR": data_dir}
+        out = subprocess.run([sys.executable, "-c", GC_WALK], cwd=ROOT, env=env, check=True, capture_output=True,
+                             text=True)
+    frozen, walked = (int(x) for x in out.stdout.split())
+    assert frozen > 100_000  # the libraries, the catalogue and its geometries, the plan's text
+    assert walked < frozen / 2  # what a collection still walks: this run's objects
