@@ -107,21 +107,25 @@
       if (!map || typeof szCard !== "function") { return; }
       function small() { return map.getSize().x < 500; }  // a phone: the map moves so the whole card shows
       var popup = openCardOf(map, cfg.props.id);
-      if (popup && popup._szItem === cfg.props.id) {
-        popup.setContent(szCard(cfg.props));  // a card opened here: drawn again from this run's properties
+      var fresh = szCard(cfg.props);
+      var shown = popup && popup.getElement() && popup.getElement().querySelector(".leaflet-popup-content");
+      if (popup && shown && shown.innerHTML === fresh.outerHTML) {
+        // the card says what this run says: left as it is (no new layout that could move the map)
+      } else if (popup && popup._szItem === cfg.props.id) {
+        popup.setContent(fresh);  // a card opened here: drawn again from this run's properties
       } else if (popup) {
         popup.update();  // the item's own card: drawn again from its properties, which this run's items updated
       } else {
         popup = L.popup({ maxWidth: 380, className: "foliumpopup", autoPan: small() })
           .setLatLng(cfg.latlng)
-          .setContent(szCard(cfg.props))
+          .setContent(fresh)
           .openOn(map);
         popup._szItem = cfg.props.id;
       }
       // On a phone the card is kept on screen whatever moves the map or its frame later (a slow page may
       // still be laying the frame out when the card opens, wide or at no size, or move the map after it).
       function fitCard() {
-        if (!map.hasLayer(popup)) { map.off("moveend resize", fitCard); return; }
+        if (!map.hasLayer(popup)) { map.off("moveend resize", fitCard); popup._szFits = false; return; }
         var card = popup.getElement();
         if (!small() || !card) { return; }
         var box = map.getContainer().getBoundingClientRect(), r = card.getBoundingClientRect(), pad = 4;
@@ -132,7 +136,10 @@
         else if (r.bottom > box.bottom - pad) { dy = r.bottom - box.bottom + pad; }
         if (Math.abs(dx) >= 1 || Math.abs(dy) >= 1) { map.panBy([Math.round(dx), Math.round(dy)], { animate: false }); }
       }
-      map.on("moveend resize", fitCard);
+      if (!popup._szFits) {  // once per card, however many runs select its item again
+        popup._szFits = true;
+        map.on("moveend resize", fitCard);
+      }
       fitCard();
     }, 0);
   };
