@@ -102,7 +102,9 @@ def folium_frame(page):
 def pick_option(page, scope, label: str, option: str, typed: str | None = None) -> None:
     """Choose an option of a Streamlit select box (by its label), typing ``typed`` first to narrow a long list.
 
-    A click that lands while the page is still settling opens nothing; it is repeated until the list shows.
+    A click that lands while the page is still settling opens nothing; it is repeated until the list shows. An
+    option the list keeps drawing anew (on a loaded machine it was replaced again and again for a minute, so it
+    never held still for a click) is chosen as a keyboard user does: its name typed into the box, then Enter.
     """
     box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label).first
     wanted = page.get_by_role("option", name=option).first
@@ -115,4 +117,12 @@ def pick_option(page, scope, label: str, option: str, typed: str | None = None) 
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
-    wanted.click()
+    try:
+        wanted.click(timeout=10_000)
+        return
+    except PlaywrightTimeout:
+        page.keyboard.press("Escape")
+    box.click()
+    page.keyboard.type(option)
+    wanted.wait_for(timeout=30_000)
+    page.keyboard.press("Enter")
