@@ -256,16 +256,31 @@ def component_args(base: BaseStrings, built: AssembledMap, *, key: str, height: 
     return ComponentArgs(kwargs, hash_key)
 
 
+def handover_sent(key: str) -> bool:
+    """Whether this run's map under ``key`` was asked to report when it has drawn (``draw_map``'s ``handover``)."""
+    return st.session_state.get(f"map_handover:{key}") is not None
+
+
 def draw_map(built: AssembledMap, labels: MapLabels, *, key: str, height: int,
              returned_objects: Iterable[str] = ("last_active_drawing",),
-             on_change: Callable[[], None] | None = None) -> Any:
-    """Draw ``built`` (assembled with ``base=False``) in the page; returns what the component reports."""
+             on_change: Callable[[], None] | None = None, handover: str | None = None) -> Any:
+    """Draw ``built`` (assembled with ``base=False``) in the page; returns what the component reports.
+
+    ``handover``: a token the map reports back (as ``handover`` in its value) once it has drawn this run's
+    items (static/view_sync.js); a new token for each run that waits for it."""
     assert built.spec is not None, "the map was assembled without its base map's spec"
     args = component_args(BASES.get(built.spec, labels), built, key=key, height=height,
                           returned_objects=returned_objects,
                           items_url=ITEM_FILES.url_of(built.items) if built.items is not None else None)
 
     args.kwargs["js_links"] = SCRIPT_BUNDLES.links(args.kwargs["js_links"])
+    # A new frame (a new base map) registers for the report only as its scripts run, after this render: it
+    # could not report, so it is not asked to.
+    frame_key, sent_key = f"map_frame:{key}", f"map_handover:{key}"
+    same_frame = st.session_state.get(frame_key) == args.hash_key
+    st.session_state[frame_key] = args.hash_key
+    args.kwargs["handover"] = handover if same_frame else None
+    st.session_state[sent_key] = args.kwargs["handover"]
 
     def changed() -> None:  # as st_folium: the value is also kept under the caller's key
         st.session_state[key] = st.session_state.get(args.hash_key, {})

@@ -73,6 +73,31 @@ window.szViewSync = function (map) {
     }, 0);
   }
 
+  // A filter change runs the app twice: the first run sends the map alone, with a ``handover`` token, and waits
+  // (app.map_only_run). This map says when it has drawn that run's items, and the second run, the rest of the
+  // page, starts then: its many elements would otherwise reach the page while the frame is still adding paths,
+  // and the two share one main thread. The report keeps the map's last reported value (a click stays that
+  // click); a pan or a zoom still sends nothing.
+  var S = window.Streamlit;
+  if (S && S.events && S.setComponentValue && !window.szHandover) {
+    window.szHandover = {last: null};
+    S.events.addEventListener(S.RENDER_EVENT, function (event) {
+      var token = event.detail && event.detail.args ? event.detail.args.handover : null;
+      if (!token || token === window.szHandover.last) {
+        return;
+      }
+      window.szHandover.last = token;
+      // st_folium has run this render's scripts (its listener comes first): the items are on the map. After
+      // the next paint, the map is on the screen too.
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          var data = window.__GLOBAL_DATA__ || {};
+          S.setComponentValue(Object.assign({}, data.previous_data || {}, {map_drawn: true, handover: token}));
+        }, 0);
+      });
+    });
+  }
+
   // The Navigation API reports every history change of the top page, Streamlit's URL writes included.
   var nav = w.navigation;
   if (nav && nav.addEventListener) {

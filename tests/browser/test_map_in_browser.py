@@ -142,6 +142,43 @@ def test_a_filter_change_shows_and_hides_the_items_already_in_the_map(app_url, o
     assert again == first  # the same layer objects, not new ones
 
 
+REPORTS_JS = """() => { const S = window.Streamlit, send = S.setComponentValue; window.__reports = [];
+  S.setComponentValue = function (v) {
+    window.__reports.push({handover: v.handover || null, at: performance.timeOrigin + performance.now(),
+                           shown: map_div._szItems.on.reduce((a, b) => a + b, 0)});
+    return send.call(S, v); }; }"""
+CAPTION_JS = """before => { window.__captionAt = null; const seen = () => [...document.querySelectorAll(
+  '[data-testid="stCaptionContainer"]')].some(e => /共 \\d+ 项/.test(e.innerText) && !e.innerText.includes(before));
+  new MutationObserver((_, obs) => { if (seen()) { window.__captionAt = performance.timeOrigin + performance.now();
+  obs.disconnect(); } }).observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
+
+
+def test_a_filter_change_draws_the_map_first_and_the_page_follows_when_the_map_says_it_has_drawn(
+        app_url, offline_page):
+    """A filter change brings the map's new items first; the map then says it has drawn them, and only then does
+    the rest of the page (the counts, the table) come, so that it does not compete with the drawing."""
+    page = offline_page.page
+    page.goto(app_url)
+    map_frame(page).locator(".district-label").nth(10).wait_for(state="attached")
+    box = page.get_by_label("名称筛选(中文或英文)")  # the controls come once the map has said it is drawn
+    fframe = folium_frame(page)
+    fframe.wait_for_function("() => map_div._szItems && map_div._szItems.on.some(v => v)", polling=100)
+    shown_before = fframe.evaluate("() => map_div._szItems.on.reduce((a, b) => a + b, 0)")
+    fframe.evaluate(REPORTS_JS)
+    before = page.get_by_text("共 ", exact=False).filter(has_text="项").first.inner_text()
+    page.evaluate(CAPTION_JS, before)
+    box.fill("机场")
+    box.press("Enter")
+    page.wait_for_function("() => window.__captionAt !== null", polling=100)
+    reports = fframe.evaluate("() => window.__reports")
+    handovers = [r for r in reports if r["handover"]]
+    assert len(handovers) == 1, reports
+    report = handovers[0]
+    assert 0 < report["shown"] < shown_before  # reported once the filtered items were on the map
+    assert page.evaluate("() => window.__captionAt") > report["at"]  # and the counts came after the report
+    assert "项" in page.get_by_text("共 ", exact=False).filter(has_text="项").first.inner_text()
+
+
 def test_map_position_goes_into_the_link_without_rerunning(app_url, offline_page, browser):
     page = offline_page.page
     sent: list[object] = []
