@@ -136,6 +136,8 @@ def assemble_map(frame: gpd.GeoDataFrame, state: ViewState, labels: MapLabels, *
     m = assemble_base(spec, labels) if base else folium.Map(tiles=None)
     item_set = (items or MapItems(frame)).for_crs(BASEMAPS[state.basemap].overlay_crs)
     payload = show_payload(item_set, frame, colour_by=colour_by, colours=colours)
+    if focus is not None:  # the run's view, applied before the items are placed (static/items.js)
+        payload["v"] = [focus[0], focus[1], focus[2]]
     categories = [CategoryRef(c, n) for c, n in category_counts(item_set, payload)]
     layers = assemble_layers(frame, state)
     center = [focus[0], focus[1]] if focus is not None else None

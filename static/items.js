@@ -67,14 +67,35 @@
     window.szItemGroups = state.groups;  // named by the layers menu
   };
 
+  // st_folium moves the map to the view a run sends after that run's scripts (this one among them) have run: the
+  // shapes added here would be placed, then all placed again for the new view (at 10x items, 50 ms). The run's view
+  // (``p.v``: lat, lon, zoom) is therefore applied first, exactly as st_folium then applies it (only what differs
+  // from the view it last applied), and st_folium's own move finds the map already there.
+  function moveFirst(map, v) {
+    var g = window.__GLOBAL_DATA__;  // st_folium's record of the view it last applied
+    if (!v || !g) { return; }
+    var center = [v[0], v[1]], moved = false, z = map.getZoom(), c = map.getCenter();
+    if (v[2] && v[2] !== g.last_zoom) { z = v[2]; moved = true; }
+    if (JSON.stringify(center) !== JSON.stringify(g.last_center)) { c = center; moved = true; }
+    if (moved) { map.setView(c, z); }
+  }
+
   szItems.show = function (map, p) {
     var state = map._szItems;
     if (!state) { return; }
     var want = new Uint8Array(state.features.length);
+    for (var j = 0; j < p.i.length; j++) { want[p.i[j]] = 1; }
+    // Items leaving go first, and the view moves before items come: neither is placed for a view it leaves.
+    for (var m = 0; m < state.on.length; m++) {
+      if (state.on[m] && !want[m]) {
+        state.groups[state.features[m].properties.category].removeLayer(state.layers[m]);
+        state.on[m] = 0;
+      }
+    }
+    moveFirst(map, p.v);
     var tracked = !!p.s, coloured = !!p.c;
     for (var k = 0; k < p.i.length; k++) {
       var n = p.i[k];
-      want[n] = 1;
       var feature = state.features[n], props = feature.properties;
       if (tracked) {
         props.tracked = p.S[p.s[k]];
@@ -93,12 +114,6 @@
       if (!state.on[n]) {
         state.groups[props.category].addLayer(layer);
         state.on[n] = 1;
-      }
-    }
-    for (var m = 0; m < state.on.length; m++) {
-      if (state.on[m] && !want[m]) {
-        state.groups[state.features[m].properties.category].removeLayer(state.layers[m]);
-        state.on[m] = 0;
       }
     }
     map.fire("szitems");  // the legend counts again: statuses may change without any layer coming or going

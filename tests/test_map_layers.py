@@ -338,8 +338,11 @@ def test_one_assembly_gives_the_app_and_the_benchmark_the_same_map():
     assert set(drawn_features(built)) == {"exact-pt", "approx-pt", "line"}
     assert any("Selected item" in fg.layer_name for fg in built.layers)  # the selection with its open card
     assert (built.center, built.zoom) == ([22.5, 114.0], 13.0)
+    # the run's show script carries the same view, which static/items.js applies before it adds the items
+    assert '"v":[22.5,114.0,13.0]' in built.show.replace(" ", "")
     other = assemble_map(frame, ViewState(), labels(), sync_view=False)
     assert "szViewSync(" not in other.base.get_root().render() and other.center is None
+    assert '"v"' not in other.show
 
 
 def test_features_can_be_coloured_by_another_column():

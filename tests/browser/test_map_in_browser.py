@@ -179,6 +179,34 @@ def test_a_filter_change_draws_the_map_first_and_the_page_follows_when_the_map_s
     assert "项" in page.get_by_text("共 ", exact=False).filter(has_text="项").first.inner_text()
 
 
+def test_a_filter_change_moves_the_map_before_it_adds_the_items_so_each_is_placed_once(app_url, offline_page):
+    """The map moves to frame a new result before the result's items come onto it: an item added first would be
+    placed for the old view and then placed again for the new one (every shape, at many items)."""
+    page = offline_page.page
+    page.goto(app_url)
+    map_frame(page).locator(".district-label").nth(10).wait_for(state="attached")
+    box = page.get_by_label("名称筛选(中文或英文)")
+    fframe = folium_frame(page)
+    fframe.wait_for_function("() => map_div._szItems && map_div._szItems.on.some(v => v)", polling=100)
+    all_items = fframe.evaluate("() => map_div._szItems.on.reduce((a, b) => a + b, 0)")
+    box.fill("机场")
+    box.press("Enter")
+    fframe.wait_for_function("n => map_div._szItems.on.reduce((a, b) => a + b, 0) < n", arg=all_items, polling=100)
+    view = fframe.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
+    kept = fframe.evaluate("() => map_div._szItems.on.reduce((a, b) => a + b, 0)")
+    fframe.evaluate("""() => { window.__order = [];
+      map_div.on('viewreset', () => window.__order.push('move'));
+      Object.values(window.szItemGroups).forEach(g => g.on('layeradd', () => window.__order.push('add'))); }""")
+    box.fill("")
+    box.press("Enter")
+    fframe.wait_for_function("n => map_div._szItems.on.reduce((a, b) => a + b, 0) === n", arg=all_items, polling=100)
+    order = fframe.evaluate("() => window.__order")
+    moved = fframe.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
+    assert moved != view  # the whole city is framed again
+    assert order.count("add") == all_items - kept > 0  # every other item came back onto the map
+    assert order[0] == "move" and "move" not in order[1:], order[:5]  # moved once, before the first item came
+
+
 def test_map_position_goes_into_the_link_without_rerunning(app_url, offline_page, browser):
     page = offline_page.page
     sent: list[object] = []
