@@ -5,7 +5,6 @@ This module only wires the interface; data, filters, map layers and exports live
 """
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from dataclasses import dataclass
@@ -19,29 +18,34 @@ import pandas as pd
 import streamlit as st
 
 import settings
-from district_profiles import DistrictProfile, load_profiles
+from district_profiles import load_profiles
 from fileio import DataError
 from geo.boundaries import district_problems, load_districts
 from geo.export import district_frame
 from interface import briefing, progress, share_link
 from interface.map_component import draw_map, handover_sent
+from interface.resources import (
+    citing_items,
+    data,
+    export_labels,
+    filter_context,
+    item_districts,
+    labels,
+    map_items,
+    progress_lookup,
+    quality,
+)
 from layers import filters
 from layers.basemaps import BASEMAPS
-from layers.export import ExportLabels, export_file_name, to_csv_bytes, to_geojson_bytes, to_gpkg_bytes
-from layers.filter_table import FILTERS, Bilingual, FilterContext, FilterField
-from layers.filter_table import filter_context as make_filter_context
-from layers.item_layers import MapItems
-from layers.locate import catalogue_frame, items_by_paragraph
+from layers.export import export_file_name, to_csv_bytes, to_geojson_bytes, to_gpkg_bytes
+from layers.filter_table import FILTERS, Bilingual, FilterField
 from layers.map_assembly import assemble_map
-from layers.map_layers import MapLabels, map_labels
-from layers.references import QualityFigures, quality_figures
 from layers.schema import CATEGORIES, CATEGORY_GROUPS, DISTRICT_IDS, PLAN_STAGES, PRECISIONS
 from layers.viewport import View, link_position, view_for, view_of_items, view_of_result
-from plan_text import PlanIndex, load_plan
 from plan_text.headings import Headings, load_headings
 from plan_text.index import to_cn_numeral
 from tracking import Store, User
-from tracking.frame import OUTCOME_COLOURS, STATUS_COLOURS, outcome_label, tracked_label
+from tracking.frame import OUTCOME_COLOURS, STATUS_COLOURS
 from tracking.store import today_shenzhen
 from ui_text import md_literal, md_text, t
 
@@ -66,62 +70,6 @@ TABLE_COLUMNS = ["name_zh", "name_en", "category", "plan_stage", "stage_phrase",
 # What each colour mode of the map colours by (column, value -> colour); category is the map's own default.
 COLOURING: dict[str, tuple[str | None, dict[str, str] | None]] = {
     "category": (None, None), "tracked": ("tracked_status", STATUS_COLOURS), "outcome": ("outcome", OUTCOME_COLOURS)}
-
-
-@st.cache_resource(show_spinner=False)
-def data() -> tuple[gpd.GeoDataFrame, PlanIndex, dict[str, DistrictProfile], gpd.GeoDataFrame]:
-    """Everything loaded once per server process (the files do not change while it runs)."""
-    frame = catalogue_frame().copy()
-    plan = load_plan()
-    frame["citation"] = frame["paragraph_id"].map(lambda p: plan.get(p).citation_zh)
-    loaded = frame, plan, load_profiles(), load_districts()
-    # What is loaded now lives as long as the process: the garbage collector is told to leave it (and the libraries
-    # loaded by now) out of its walks. A full walk over them took about 0.15 s at 10x items, holding the interpreter
-    # (and so the next run and the map) whenever Python's collector decided to make one.
-    gc.collect()
-    gc.freeze()
-    return loaded
-
-
-@st.cache_resource(show_spinner=False)
-def filter_context() -> FilterContext:
-    """Vocabularies and labels of the filters, from the plan and the profiles (built once)."""
-    _frame, plan, profiles, _districts = data()
-    return make_filter_context(plan, profiles)
-
-
-@st.cache_resource(show_spinner=False)
-def labels() -> MapLabels:
-    """District names and card labels the map shows (built once)."""
-    frame, plan, profiles, _districts = data()
-    return map_labels(plan, profiles, frame, extra_lookup=progress_lookup())
-
-
-@st.cache_resource(show_spinner=False)
-def map_items() -> MapItems:
-    """Every located item as the map receives it once, with its base map (built once per CRS)."""
-    return MapItems(data()[0])
-
-
-def progress_lookup() -> dict[str, dict[str, str]]:
-    """Labels of the tracked statuses and outcomes for the map's cards and legend."""
-    return {"tracked": {k: " ".join(tracked_label(k)) for k in STATUS_COLOURS},
-            "outcome": {k: " ".join(outcome_label(k)) for k in OUTCOME_COLOURS}}
-
-
-@st.cache_resource(show_spinner=False)
-def citing_items() -> dict[str, tuple[str, ...]]:
-    """Paragraph id -> the items citing it (built once, not on every rerun of the plan view)."""
-    return items_by_paragraph(data()[0])
-
-
-@st.cache_resource(show_spinner=False)
-def export_labels() -> ExportLabels:
-    """Readable district names and citations for the CSV exports (built once)."""
-    frame, plan, profiles, _districts = data()
-    return ExportLabels({d: (p.name_zh, p.name_en) for d, p in profiles.items()},
-                        {pid: (plan.get(pid).citation_zh, plan.get(pid).citation_en)
-                         for pid in frame["paragraph_id"].dropna().unique()})
 
 
 def district_name(did: str, lang: str) -> str:
@@ -760,12 +708,6 @@ def about_view(frame: pd.DataFrame, lang: str) -> None:
     data_quality(frame, lang)
 
 
-@st.cache_resource(show_spinner=False)
-def quality() -> QualityFigures:
-    """The data-quality figures of the shipped catalogue (computed once: they check every location)."""
-    return quality_figures(data()[0])
-
-
 def data_quality(frame: pd.DataFrame, lang: str) -> None:
     """How good the locations are: the share checked against an independent reference and the largest distances."""
     q = quality()
@@ -801,13 +743,6 @@ class ProgressContext:
     store: Store | None
     user: User | None
     as_of: date
-
-
-@st.cache_resource(show_spinner=False)
-def item_districts() -> dict[str, tuple[str, ...]]:
-    """Each item's districts: who may record progress for it."""
-    frame = data()[0]
-    return {str(i): tuple(d) for i, d in zip(frame["id"], frame["districts"], strict=True)}
 
 
 def district_names(lang: str) -> dict[str, str]:
