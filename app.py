@@ -433,27 +433,18 @@ LAYOUT_CSS = ("<style>.st-key-search_row { min-height: 4.25rem; }"
               # narrow screens: the box and the switch stand one above the other
               " @media (max-width: 640px) { .st-key-search_row { min-height: 7.25rem; } }</style>")
 
-# How long a map-only run waits before the next run starts, when the map cannot say it has drawn (a new map frame,
-# or a browser that has not reported a drawn map yet): its message must be sent first (the server flushes its
-# message queue every 10 ms), and the map frame then has time to draw its items before the rest of the page's
-# messages arrive (the page and the frame share one main thread, and a filter change that shows many items again
-# lost about 0.1 s to the page's own work when the two overlapped).
-MAP_SEND_WAIT_S = 0.15
-# When the map can say it has drawn the run's items (static/view_sync.js), the run waits for that, at most this long.
-MAP_DRAWN_WAIT_S = 1.0
-
 
 def await_map_drawn(handover: bool) -> None:
     """Wait before a map-only run ends (``map_only_run``): with ``handover``, until the map frame reports that it has
-    drawn the items, which reruns the app; otherwise a fixed ``MAP_SEND_WAIT_S``.
+    drawn the items, which reruns the app; otherwise a fixed ``settings.MAP_SEND_WAIT_S``.
 
     The frame's report is a rerun request. A running script takes such a request at its next yield point, and
     reading the session state is one: the run ends there (as ``st.rerun`` would end it), and the next run starts
     with the map's report among its widget values."""
     if not handover:
-        time.sleep(MAP_SEND_WAIT_S)
+        time.sleep(settings.MAP_SEND_WAIT_S)
         return
-    deadline = time.monotonic() + MAP_DRAWN_WAIT_S
+    deadline = time.monotonic() + settings.MAP_DRAWN_WAIT_S
     while time.monotonic() < deadline:
         time.sleep(0.01)
         st.session_state.get("map_signature")  # a yield point: the frame's report ends the run here
@@ -505,21 +496,22 @@ def map_view(frame: pd.DataFrame, state: filters.ViewState, plan, ctx: ProgressC
             moved = True
         focus = map_move(state, moved)
         handover = None
-        if map_only:  # a token the map reports back once it has drawn this run's items
-            handover = str(st.session_state.get("map_handovers", 0) + 1)
-            st.session_state["map_handovers"] = int(handover)
+        if map_only and st.session_state.get("map_reports"):  # a token the map reports back once it has drawn
+            count = st.session_state.get("map_handovers", 0) + 1
+            st.session_state["map_handovers"] = count
+            handover = str(count)
         result = render_map(sub, state, focus, height=720 if state.present else 620,
                             start=st.session_state.get("map_start"), handover=handover)
         if map_only:
             # The rest of the page follows in the next run (``map_only_run``), once the map has drawn. A run
             # starting clears the messages not yet sent, so the map's message is given time to leave first (were it
             # not sent by then, the next run sends the map again, as any run does).
-            await_map_drawn(st.session_state.get("map_reports", False) and handover_sent(MAP_KEY))
+            await_map_drawn(handover_sent(MAP_KEY))
             st.rerun()
         st.caption(t("click.hint", lang) + " " + settings.OSM_ATTRIBUTION)
         if result and result.get("map_drawn"):  # the browser has drawn the map (static/view_sync.js)
             st.session_state["results_shown"] = True
-            st.session_state["map_reports"] = True  # and it says so: a map-only run may wait for its report
+            st.session_state["map_reports"] = True  # and it says so: a map-only run may ask for its report
     ids = frame["id"].tolist()  # tolist: iterating Arrow strings one by one is slow
     names = dict(zip(ids, (frame["name_zh"] + " " + frame["name_en"]).tolist(), strict=True))
     # On the first view the search box and the switch follow with the sidebar's controls (``first_map_view``):

@@ -72,6 +72,15 @@ DISPLAY_SIMPLIFY_TOLERANCE: float = 0.0003
 
 OSM_ATTRIBUTION: str = "© OpenStreetMap contributors (ODbL 1.0)"
 
+# How long a map-only run waits before the next run starts, when the map cannot say it has drawn (a new map frame,
+# or a browser that has not reported a drawn map yet): its message must be sent first (the server flushes its
+# message queue every 10 ms), and the map frame then has time to draw its items before the rest of the page's
+# messages arrive (the page and the frame share one main thread, and a filter change that shows many items again
+# lost about 0.1 s to the page's own work when the two overlapped).
+MAP_SEND_WAIT_S: float = 0.15
+# When the map can say it has drawn the run's items (static/view_sync.js), the run waits for that, at most this long.
+MAP_DRAWN_WAIT_S: float = 1.0
+
 # Load testing only: multiply the catalogue with marked synthetic copies (see layers/synthetic.py).
 SCALE_ENV: str = "SZ_PLAN_MAP_SCALE"
 MAX_SCALE: int = 100

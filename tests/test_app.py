@@ -158,11 +158,11 @@ def test_name_filter_matches_english_and_chinese():
 
 def test_a_filter_change_that_waits_for_the_maps_report_brings_the_rest_of_the_page_without_it():
     """A browser whose map says when it has drawn gets the rest of the page after that report; should the report
-    never come (a frame gone, a tab hidden), the page still follows, at most ``MAP_DRAWN_WAIT_S`` later, in step
-    with the filters."""
+    never come (a frame gone, a tab hidden), the page still follows, at most ``settings.MAP_DRAWN_WAIT_S`` later, in
+    step with the filters."""
     import time
 
-    import app
+    import settings
 
     at = run_app()
     at.session_state["map_reports"] = True  # as once the browser's map has said it is drawn (static/view_sync.js)
@@ -173,7 +173,7 @@ def test_a_filter_change_that_waits_for_the_maps_report_brings_the_rest_of_the_p
     expected = sum("机场" in i.name_zh for i in load_catalogue())
     assert expected > 0 and f"共 {expected} 项" in texts(at)
     assert len(at.dataframe[0].value) == expected
-    assert waited >= app.MAP_DRAWN_WAIT_S  # it did wait for the report, which AppTest's "browser" never sends
+    assert waited >= settings.MAP_DRAWN_WAIT_S  # it did wait for the report, which AppTest's "browser" never sends
 
 
 def test_search_box_jumps_to_an_item_and_opens_its_card():
